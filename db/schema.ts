@@ -1,0 +1,256 @@
+// The EdgeScore data model. Events are the source of truth; every other table is
+// either configuration (sites, models), identity (leads, visitors, sessions) or
+// state derived from events that can be rebuilt (lead_scores, co_views).
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+export const sites = sqliteTable("sites", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  publicKey: text("public_key").notNull().unique(),
+  // SHA-256 of the secret key, hex. The key itself is shown once and never stored.
+  secretHash: text("secret_hash").notNull(),
+  // Needed in clear to sign webhooks (HMAC); only returned at creation.
+  webhookSecret: text("webhook_secret").notNull(),
+  origins: text("origins", { mode: "json" }).$type<string[]>().notNull(),
+  rateVisitorPerMin: integer("rate_visitor_per_min").notNull().default(120),
+  rateSitePerMin: integer("rate_site_per_min").notNull().default(60000),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const models = sqliteTable(
+  "models",
+  {
+    siteId: text("site_id").notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    // Creation order; the lowest is the site's primary model (hints).
+    position: integer("position").notNull(),
+    document: text("document", { mode: "json" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    // Rescoring of existing leads after a PUT, done in chunks by the cron.
+    rescoreCursor: text("rescore_cursor"),
+    rescoreDone: integer("rescore_done").notNull().default(0),
+    rescoreTotal: integer("rescore_total").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.name] })],
+);
+
+export const modelVersions = sqliteTable(
+  "model_versions",
+  {
+    siteId: text("site_id").notNull(),
+    name: text("name").notNull(),
+    version: integer("version").notNull(),
+    document: text("document", { mode: "json" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.name, t.version] })],
+);
+
+export const leads = sqliteTable(
+  "leads",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id").notNull(),
+    email: text("email"),
+    name: text("name"),
+    phone: text("phone"),
+    traits: text("traits", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    country: text("country"),
+    firstSeen: integer("first_seen").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+    eventCount: integer("event_count").notNull().default(0),
+    // Optimistic concurrency: every write batch for a lead checks and bumps it,
+    // so two requests for one lead can never both apply their view of the state.
+    version: integer("version").notNull().default(1),
+    convertedAt: integer("converted_at"),
+    conversionValue: real("conversion_value"),
+  },
+  (t) => [
+    uniqueIndex("leads_site_email").on(t.siteId, t.email),
+    index("leads_site_last_seen").on(t.siteId, t.lastSeen),
+  ],
+);
+
+// A browser's visitor id, pointing at the lead it belongs to (several visitors
+// merge into one lead when they identify with the same email).
+export const visitors = sqliteTable(
+  "visitors",
+  {
+    siteId: text("site_id").notNull(),
+    id: text("id").notNull(),
+    leadId: text("lead_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("visitors_lead").on(t.leadId)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    siteId: text("site_id").notNull(),
+    id: text("id").notNull(),
+    leadId: text("lead_id").notNull(),
+    visitorId: text("visitor_id").notNull(),
+    startedAt: integer("started_at").notNull(),
+    lastSeen: integer("last_seen").notNull(),
+    referrer: text("referrer"),
+    landing: text("landing"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    country: text("country"),
+    events: integer("events").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("sessions_lead").on(t.leadId)],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    // Arrival order: rule limits count matches in the order events were received.
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    siteId: text("site_id").notNull(),
+    // The client's event id: a resent event is recognised by it and ignored.
+    id: text("id").notNull(),
+    leadId: text("lead_id").notNull(),
+    visitorId: text("visitor_id"),
+    sessionId: text("session_id"),
+    type: text("type").notNull(),
+    name: text("name"),
+    ts: integer("ts").notNull(),
+    url: text("url"),
+    path: text("path"),
+    ref: text("ref"),
+    title: text("title"),
+    props: text("props", { mode: "json" }).$type<Record<string, unknown>>(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("events_site_client_id").on(t.siteId, t.id),
+    index("events_lead_seq").on(t.leadId, t.seq),
+  ],
+);
+
+// One row per lead and model: the engine's incremental state plus the figures
+// derived from it, so lists can rank without replaying events.
+export const leadScores = sqliteTable(
+  "lead_scores",
+  {
+    leadId: text("lead_id").notNull(),
+    model: text("model").notNull(),
+    siteId: text("site_id").notNull(),
+    modelVersion: integer("model_version").notNull(),
+    score: real("score").notNull(),
+    fit: real("fit").notNull(),
+    interest: real("interest").notNull(),
+    tier: text("tier").notNull(),
+    code: integer("code").notNull(),
+    readiness: integer("readiness").notNull(),
+    state: text("state", { mode: "json" }).notNull(),
+    scoredAt: integer("scored_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.leadId, t.model] }),
+    index("lead_scores_rank").on(t.siteId, t.model, t.score),
+  ],
+);
+
+// Alert outbox: written in the same batch as the score change that fired it.
+export const alerts = sqliteTable(
+  "alerts",
+  {
+    id: text("id").primaryKey(),
+    siteId: text("site_id").notNull(),
+    leadId: text("lead_id").notNull(),
+    model: text("model").notNull(),
+    triggerId: text("trigger_id").notNull(),
+    // The n-th firing of this trigger for this lead: unique, so one crossing is one alert.
+    crossing: integer("crossing").notNull(),
+    webhook: text("webhook"),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    nextAttemptAt: integer("next_attempt_at"),
+    claimedUntil: integer("claimed_until"),
+    payload: text("payload", { mode: "json" }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    uniqueIndex("alerts_crossing").on(t.leadId, t.model, t.triggerId, t.crossing),
+    index("alerts_due").on(t.status, t.nextAttemptAt),
+    index("alerts_site").on(t.siteId, t.createdAt),
+  ],
+);
+
+export const promoCodes = sqliteTable(
+  "promo_codes",
+  {
+    siteId: text("site_id").notNull(),
+    model: text("model").notNull(),
+    promoId: text("promo_id").notNull(),
+    code: text("code").notNull(),
+    leadId: text("lead_id"),
+    assignedAt: integer("assigned_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.model, t.promoId, t.code] }),
+    // A lead holds at most one code per promo, whatever the concurrency.
+    uniqueIndex("promo_codes_lead")
+      .on(t.siteId, t.model, t.promoId, t.leadId)
+      .where(sql`lead_id IS NOT NULL`),
+  ],
+);
+
+export const products = sqliteTable(
+  "products",
+  {
+    siteId: text("site_id").notNull(),
+    id: text("id").notNull(),
+    name: text("name"),
+    category: text("category"),
+    price: real("price"),
+    url: text("url"),
+    image: text("image"),
+    views: integer("views").notNull().default(0),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("products_popular").on(t.siteId, t.views)],
+);
+
+// Item-to-item co-views (both directions), counted once per session and pair.
+export const coViews = sqliteTable(
+  "co_views",
+  {
+    siteId: text("site_id").notNull(),
+    a: text("a").notNull(),
+    b: text("b").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.a, t.b] })],
+);
+
+export const conversions = sqliteTable(
+  "conversions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    siteId: text("site_id").notNull(),
+    leadId: text("lead_id").notNull(),
+    value: real("value"),
+    ts: integer("ts").notNull(),
+  },
+  (t) => [index("conversions_lead").on(t.leadId), index("conversions_site_ts").on(t.siteId, t.ts)],
+);

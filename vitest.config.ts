@@ -1,0 +1,39 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Two projects: `worker` runs inside workerd against a real local D1 with the
+// real migrations; `node` runs the snippet's unit tests (DOM) and the browser
+// tests (real Chromium against `wrangler dev`).
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations("./db/migrations");
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token" },
+              },
+            }),
+          ],
+          test: {
+            name: "worker",
+            include: ["test/worker/**/*.test.ts", "worker/**/*.test.ts"],
+            setupFiles: ["./test/support/apply-migrations.ts"],
+          },
+        },
+        {
+          test: {
+            name: "node",
+            include: ["test/node/**/*.test.ts", "test/sdk/**/*.test.ts", "test/browser/**/*.test.ts", "sdk/**/*.test.ts"],
+            environment: "node",
+            testTimeout: 30_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  };
+});
