@@ -1,9 +1,8 @@
-import { Hono } from "hono";
+import { createApp } from "./app";
 import type { Bindings } from "./env";
 
-const app = new Hono<{ Bindings: Bindings }>();
-app.get("/v1/ping", async (c) => {
-  const r = await c.env.DB.prepare("select count(*) as n from sites").first<{ n: number }>();
-  return c.json({ ok: true, sites: r?.n });
-});
-export default app;
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Bindings>;

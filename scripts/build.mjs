@@ -1,0 +1,40 @@
+// Builds everything the Worker serves as static assets into public/ (gitignored):
+// the snippet (public/es.js, public/es.mjs), the demo sites (public/demo/) and
+// the cache policy for them (public/_headers).
+// Usage: `node scripts/build.mjs` (npm run build). Fast: esbuild only.
+import { cp, mkdir, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildSdk } from "./build-sdk.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const pub = join(root, "public");
+
+// The snippet's URL never changes (site owners paste it once), so it is cached
+// briefly and revalidated with its ETag; stale-while-revalidate keeps page loads
+// from ever waiting on the edge for it.
+const HEADERS = `/es.js
+  Cache-Control: public, max-age=3600, stale-while-revalidate=86400
+  Access-Control-Allow-Origin: *
+  X-Content-Type-Options: nosniff
+/es.mjs
+  Cache-Control: public, max-age=3600, stale-while-revalidate=86400
+  Access-Control-Allow-Origin: *
+  X-Content-Type-Options: nosniff
+/demo/*
+  Cache-Control: no-cache
+`;
+
+export async function buildAll() {
+  await rm(pub, { recursive: true, force: true });
+  await mkdir(pub, { recursive: true });
+  await buildSdk({ outdir: pub });
+  if (existsSync(join(root, "demo"))) await cp(join(root, "demo"), join(pub, "demo"), { recursive: true });
+  await writeFile(join(pub, "_headers"), HEADERS);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  await buildAll();
+  console.log("built public/ (es.js, es.mjs, demo/, _headers)");
+}

@@ -1,0 +1,48 @@
+// Shared helpers for the local scripts (start, seed, bench, demo traffic).
+import { spawn, spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// Wrangler must never reach out (no account, no network): no metrics, no update checks.
+export const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_ACCOUNT_ID: process.env.CLOUDFLARE_ACCOUNT_ID ?? "", NO_UPDATE_NOTIFIER: "1" };
+const bin = join(root, "node_modules", ".bin", "wrangler");
+
+/** Runs wrangler to completion; throws with its output on failure. */
+export function wrangler(args, { quiet = true } = {}) {
+  const r = spawnSync(bin, args, { cwd: root, env: wranglerEnv, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  if (!quiet) process.stdout.write(r.stdout);
+  return r.stdout;
+}
+
+export function migrateLocal(persistTo) {
+  return wrangler(["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])]);
+}
+
+export function sqlLocal(sql, persistTo) {
+  return wrangler(["d1", "execute", "DB", "--local", "--command", sql, ...(persistTo ? ["--persist-to", persistTo] : [])]);
+}
+
+/** Starts `wrangler dev`; resolves once it answers HTTP. */
+export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit" } = {}) {
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn(bin, args, { cwd: root, env: wranglerEnv, stdio: ["ignore", stdio, stdio], detached: false });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${base}/v1/health`);
+      if (r.status < 500) break;
+    } catch {}
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error("wrangler dev did not start within 60 s");
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, base, stop: () => new Promise((r) => (child.exitCode !== null ? r() : (child.once("exit", r), child.kill("SIGTERM")))) };
+}

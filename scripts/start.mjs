@@ -1,0 +1,39 @@
+// `npm start`: a fresh clone to a running EdgeScore in one command, offline and
+// without a Cloudflare account: build the assets, migrate the local D1, seed the
+// demo site, run `wrangler dev` on http://localhost:8787.
+import { copyFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { buildAll } from "./build.mjs";
+import { migrateLocal, root, startDev } from "./local.mjs";
+import { seedDemoSite } from "./seed.mjs";
+
+const port = Number(process.env.PORT ?? 8787);
+if (!existsSync(join(root, ".dev.vars"))) {
+  copyFileSync(join(root, ".dev.vars.example"), join(root, ".dev.vars"));
+  console.log("created .dev.vars from .dev.vars.example (ADMIN_TOKEN for local use)");
+}
+await buildAll();
+migrateLocal();
+const keys = seedDemoSite(undefined, port);
+const dev = await startDev({ port });
+let setup = null;
+try {
+  setup = await import("./demo-setup.mjs");
+} catch {}
+if (setup) await setup.setupDemo(dev.base, keys);
+
+console.log(`
+  EdgeScore is running on http://localhost:${port}
+
+  Demo site keys (local only):
+    public key  ${keys.publicKey}
+    secret key  ${keys.secretKey}
+    webhook     ${keys.webhookSecret}
+
+  Snippet:     <script async src="http://localhost:${port}/es.js" data-site="${keys.publicKey}"></script>
+  Try:         curl -s http://localhost:${port}/v1/admin/leads -H "Authorization: Bearer ${keys.secretKey}"
+  Stop:        Ctrl+C
+`);
+const stop = () => dev.stop().then(() => process.exit(0));
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,287 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { admin, call, collect, countRows, createSite, event, ORIGIN, rows, uid } from "../support/api";
+
+type Err = { error: { code: string; message: string; issues?: { path: string; message: string }[] } };
+
+describe("POST /v1/collect", () => {
+  it("stores a sendBeacon (text/plain) batch and answers with counts and hints", async () => {
+    const site = await createSite();
+    const visitor = uid("v");
+    const session = uid("s");
+    const res = await collect({
+      site: site.publicKey,
+      visitor,
+      session,
+      events: [
+        event("session_start", { props: { referrer: "https://google.com/", utm_source: "news", utm_campaign: "fall" } }),
+        event("page_view", { url: "https://shop.example/cars/suv?utm_source=news", title: "SUV" }),
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    const body = (await res.json()) as { accepted: number; duplicates: number; hints: { tier: string } };
+    expect(body).toMatchObject({ accepted: 2, duplicates: 0, hints: { tier: "cold", promo: null } });
+
+    const evs = await rows<{ type: string; path: string; session_id: string; lead_id: string }>(
+      "SELECT type, path, session_id, lead_id FROM events WHERE site_id = ? ORDER BY seq",
+      site.id,
+    );
+    expect(evs.map((e) => [e.type, e.path, e.session_id])).toEqual([
+      ["session_start", "/", session],
+      ["page_view", "/cars/suv", session],
+    ]);
+    const [v] = await rows<{ lead_id: string }>("SELECT lead_id FROM visitors WHERE site_id = ? AND id = ?", site.id, visitor);
+    expect(evs.every((e) => e.lead_id === v!.lead_id)).toBe(true);
+    const [s] = await rows("SELECT referrer, utm_source, utm_campaign, landing, events FROM sessions WHERE id = ?", session);
+    expect(s).toEqual({ referrer: "https://google.com/", utm_source: "news", utm_campaign: "fall", landing: "https://shop.example/", events: 2 });
+    const [lead] = await rows("SELECT event_count FROM leads WHERE id = ?", v!.lead_id);
+    expect(lead).toEqual({ event_count: 2 });
+  });
+
+  it("accepts application/json too", async () => {
+    const site = await createSite();
+    const res = await collect({ site: site.publicKey, visitor: "v", events: [event("page_view")] }, { contentType: "application/json" });
+    expect(res.status).toBe(200);
+    expect(await countRows("events", "site_id = ?", site.id)).toBe(1);
+  });
+
+  it("is idempotent: a resent event is counted as a duplicate and changes nothing", async () => {
+    const site = await createSite();
+    const batch = { site: site.publicKey, visitor: "v-idem", session: "s1", events: [event("page_view"), event("chat")] };
+    expect(await (await collect(batch)).json()).toMatchObject({ accepted: 2, duplicates: 0 });
+    const snapshot = async () =>
+      JSON.stringify([
+        await rows("SELECT * FROM events ORDER BY seq"),
+        await rows("SELECT * FROM leads"),
+        await rows("SELECT * FROM sessions"),
+        await rows("SELECT * FROM visitors"),
+        await rows("SELECT * FROM lead_scores"),
+      ]);
+    const before = await snapshot();
+    expect(await (await collect(batch)).json()).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(await snapshot()).toBe(before);
+
+    // A batch repeating an id inside itself, plus one new event.
+    const e = event("page_view");
+    const res = await collect({ site: site.publicKey, visitor: "v-idem", session: "s1", events: [e, e, batch.events[0]] });
+    expect(await res.json()).toMatchObject({ accepted: 1, duplicates: 2 });
+    expect(await countRows("events", "site_id = ?", site.id)).toBe(3);
+  });
+
+  it("clamps browser timestamps to ±10 minutes of the server clock", async () => {
+    const site = await createSite();
+    const now = Date.now();
+    await collect({
+      site: site.publicKey,
+      visitor: "v",
+      events: [event("page_view", { id: "past", ts: now - 86_400_000 }), event("page_view", { id: "future", ts: now + 86_400_000 }), event("page_view", { id: "ok", ts: now - 60_000 })],
+    });
+    const got = Object.fromEntries((await rows<{ id: string; ts: number }>("SELECT id, ts FROM events")).map((r) => [r.id, r.ts - now]));
+    expect(got.past).toBeGreaterThanOrEqual(-600_000 - 5_000);
+    expect(got.past).toBeLessThanOrEqual(-600_000 + 5_000);
+    expect(got.future).toBeGreaterThanOrEqual(600_000 - 5_000);
+    expect(got.future).toBeLessThanOrEqual(600_000 + 5_000);
+    expect(got.ok).toBe(-60_000);
+  });
+
+  it("answers 400 with the path of every problem", async () => {
+    const site = await createSite();
+    const events = [
+      { id: "a", type: "page_view", ts: "yesterday" },
+      { id: "b", type: "teleport", ts: 1 },
+      { id: "c", type: "custom", ts: 1 },
+    ];
+    const res = await collect({ site: site.publicKey, visitor: "v", events });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Err;
+    expect(body.error.code).toBe("invalid_request");
+    const paths = body.error.issues!.map((i) => i.path);
+    expect(paths).toEqual(["events.0.ts", "events.1.type", "events.2.name"]);
+    // A literal "__proto__" key, as an attacker's raw JSON would carry it.
+    const proto = await collect(JSON.stringify({ site: site.publicKey, visitor: "v", events: [{ id: "d", type: "page_view", ts: 1, props: { PROTO: 1 } }] }).replace("PROTO", "__proto__"));
+    expect(proto.status).toBe(400);
+    expect(((await proto.json()) as Err).error.issues).toEqual([{ path: "events.0.props.__proto__", message: "is a reserved key name" }]);
+    expect(await countRows("events")).toBe(0);
+  });
+
+  it("answers 400 to malformed JSON, empty bodies and invalid UTF-8", async () => {
+    for (const body of ["{", "", "null", "[]", new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])]) {
+      const res = await call("/v1/collect", { method: "POST", headers: { origin: ORIGIN }, body });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Err).error.message).toBeTruthy();
+    }
+  });
+
+  it("answers 413 over 64 KiB and over 50 events", async () => {
+    const site = await createSite();
+    const big = await collect({ site: site.publicKey, visitor: "v", events: [event("page_view", { title: "x".repeat(70_000) })] });
+    expect(big.status).toBe(413);
+    const many = await collect({ site: site.publicKey, visitor: "v", events: Array.from({ length: 51 }, () => event("page_view")) });
+    expect(many.status).toBe(413);
+    expect(((await many.json()) as Err).error.code).toBe("too_many_events");
+    const fifty = await collect({ site: site.publicKey, visitor: "v", events: Array.from({ length: 50 }, () => event("page_view")) });
+    expect(fifty.status).toBe(200);
+    expect(await countRows("events")).toBe(50);
+  });
+
+  it("answers 401 to an unknown key and 403 to a foreign or missing origin", async () => {
+    const site = await createSite();
+    const body = { site: site.publicKey, visitor: "v", events: [event("page_view")] };
+    expect((await collect({ ...body, site: "pk_nope" })).status).toBe(401);
+    const foreign = await collect(body, { origin: "https://evil.example" });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    expect((await collect(body, { origin: null })).status).toBe(403);
+    expect(await countRows("events")).toBe(0);
+  });
+
+  it("allows subdomains of a wildcard origin", async () => {
+    const site = await createSite(["https://*.dealer.example"]);
+    const body = { site: site.publicKey, visitor: "v", events: [event("page_view")] };
+    expect((await collect(body, { origin: "https://north.dealer.example" })).status).toBe(200);
+    expect((await collect(body, { origin: "https://dealer.example" })).status).toBe(403);
+    expect((await collect(body, { origin: "https://evildealer.example" })).status).toBe(403);
+  });
+
+  it("answers CORS preflights for allowed origins only", async () => {
+    const site = await createSite();
+    const pre = (origin: string, q = "") =>
+      call(`/v1/collect${q}`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    const ok = await pre(ORIGIN);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get("access-control-allow-origin")).toBe(ORIGIN);
+    expect(ok.headers.get("access-control-allow-headers")).toMatch(/content-type/i);
+    expect((await pre(ORIGIN, `?site=${site.publicKey}`)).status).toBe(204);
+    const bad = await pre("https://evil.example");
+    expect(bad.status).toBe(403);
+    expect(bad.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("rate-limits per visitor (120 a minute by default) with Retry-After, and per site", async () => {
+    const site = await createSite();
+    const send = (visitor: string) => collect({ site: site.publicKey, visitor, events: [event("page_view")] });
+    const statuses: number[] = [];
+    for (let i = 0; i < 121; i++) statuses.push((await send("flood")).status);
+    expect(statuses.slice(0, 120).every((s) => s === 200)).toBe(true);
+    const limited = await send("flood");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers.get("retry-after"))).toBeLessThanOrEqual(60);
+    expect(((await limited.json()) as Err).error.code).toBe("rate_limited");
+    // Another visitor of the same site is not affected.
+    expect((await send("calm")).status).toBe(200);
+
+    const small = await createSite([ORIGIN], { rateLimits: { sitePerMinute: 3 } });
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await collect({ site: small.publicKey, visitor: `v${i}`, events: [event("page_view")] })).status);
+    expect(codes).toEqual([200, 200, 200, 429]);
+  });
+
+  it("stores identify traits and merges the visitor into the lead that owns the email", async () => {
+    const site = await createSite();
+    // The email service knew this person first (an email click).
+    const known = await admin("/events", site.secretKey, {
+      body: { email: "Ann@Example.com", traits: { name: "Ann" }, events: [{ id: "mail-1", type: "custom", name: "email_click", ts: Date.now() - 3_600_000 }] },
+    });
+    expect(known.status).toBe(200);
+    const leadId = ((await known.json()) as { lead: string }).lead;
+
+    // Anonymous browsing on a new device, then a form with the same email.
+    await collect({ site: site.publicKey, visitor: "dev-2", session: "s", events: [event("page_view", { id: "pv-1" })] });
+    const anon = (await rows<{ lead_id: string }>("SELECT lead_id FROM visitors WHERE id = 'dev-2'"))[0]!.lead_id;
+    expect(anon).not.toBe(leadId);
+    const res = await collect({
+      site: site.publicKey,
+      visitor: "dev-2",
+      session: "s",
+      events: [event("identify", { id: "id-1", props: { email: "ann@example.com", phone: "+1 555 0100", budget: 30000 } })],
+    });
+    expect(res.status).toBe(200);
+
+    expect((await rows<{ lead_id: string }>("SELECT lead_id FROM visitors WHERE id = 'dev-2'"))[0]!.lead_id).toBe(leadId);
+    expect(await rows("SELECT id FROM leads WHERE site_id = ?", site.id)).toEqual([{ id: leadId }]);
+    const evs = await rows<{ id: string; lead_id: string }>("SELECT id, lead_id FROM events ORDER BY seq");
+    expect(evs.map((e) => e.id)).toEqual(["mail-1", "pv-1", "id-1"]);
+    expect(evs.every((e) => e.lead_id === leadId)).toBe(true);
+    const [lead] = await rows<{ email: string; name: string; phone: string; traits: string; event_count: number }>(
+      "SELECT email, name, phone, traits, event_count FROM leads WHERE id = ?",
+      leadId,
+    );
+    expect(lead).toMatchObject({ email: "ann@example.com", name: "Ann", phone: "+1 555 0100", event_count: 3 });
+    expect(JSON.parse(lead!.traits)).toMatchObject({ name: "Ann", budget: 30000, email: "ann@example.com" });
+    expect(await countRows("sessions", "lead_id = ?", leadId)).toBe(1);
+  });
+
+  it("a visitor identifying with a new email keeps its lead and takes the email", async () => {
+    const site = await createSite();
+    await collect({ site: site.publicKey, visitor: "v9", events: [event("page_view")], traits: { plan: "pro" } });
+    await collect({ site: site.publicKey, visitor: "v9", events: [event("identify", { props: { email: "bo@example.com", name: "Bo" } })] });
+    const leads = await rows<{ email: string; name: string; traits: string }>("SELECT email, name, traits FROM leads");
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ email: "bo@example.com", name: "Bo" });
+    expect(JSON.parse(leads[0]!.traits)).toEqual({ plan: "pro", email: "bo@example.com", name: "Bo" });
+  });
+
+  it("never stores the IP address", async () => {
+    const site = await createSite();
+    await call("/v1/collect", {
+      method: "POST",
+      headers: { origin: ORIGIN, "cf-connecting-ip": "203.0.113.7", "x-forwarded-for": "203.0.113.7" },
+      body: JSON.stringify({ site: site.publicKey, visitor: "v", events: [event("page_view")] }),
+    });
+    const dump = JSON.stringify([await rows("SELECT * FROM events"), await rows("SELECT * FROM leads"), await rows("SELECT * FROM sessions")]);
+    expect(dump).not.toContain("203.0.113.7");
+  });
+});
+
+describe("one D1 batch per request", () => {
+  it("writes nothing when any statement of the write batch fails", async () => {
+    const { ingest } = await import("../../worker/ingest/ingest");
+    const keys = await createSite();
+    const siteRow = (await rows<Record<string, unknown>>("SELECT * FROM sites WHERE id = ?", keys.id))[0]!;
+    let batches = 0;
+    // A D1 whose write batch ends with a statement that fails: the batch is one
+    // transaction, so the events, lead, visitor and session before it must vanish.
+    const failing = new Proxy(env.DB, {
+      get(target, prop) {
+        if (prop === "batch")
+          return (stmts: D1PreparedStatement[]) => {
+            batches++;
+            const isWrite = batches === 2;
+            return target.batch(isWrite ? [...stmts, target.prepare("SELECT abs(-9223372036854775807 - 1)")] : stmts);
+          };
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    await expect(
+      ingest(failing, {
+        site: { ...siteRow, origins: [], publicKey: keys.publicKey, rateVisitorPerMin: 120, rateSitePerMin: 60000 } as never,
+        source: "browser",
+        visitor: "v-fail",
+        email: null,
+        session: "s",
+        events: [event("page_view") as never, event("chat") as never],
+        traits: { plan: "pro" },
+        country: null,
+        now: Date.now(),
+      }),
+    ).rejects.toThrow(/overflow/);
+    expect(batches).toBe(2);
+    for (const t of ["events", "leads", "visitors", "sessions", "lead_scores"]) expect(await countRows(t)).toBe(0);
+  });
+
+  it("uses two round trips for a request of 1 and of 20 events", async () => {
+    const { ingest } = await import("../../worker/ingest/ingest");
+    const keys = await createSite();
+    const site = (await rows<Record<string, unknown>>("SELECT * FROM sites WHERE id = ?", keys.id))[0]!;
+    const s = { ...site, origins: JSON.parse(site.origins as string), publicKey: keys.publicKey, rateVisitorPerMin: 120, rateSitePerMin: 60000 } as never;
+    const base = { site: s, source: "browser" as const, email: null, traits: undefined, country: null };
+    const first = await ingest(env.DB, { ...base, visitor: "v1", session: "s1", events: [event("page_view") as never], now: Date.now() });
+    expect(first.stats.roundTrips).toBe(2);
+    const twenty = await ingest(env.DB, { ...base, visitor: "v1", session: "s1", events: Array.from({ length: 20 }, () => event("page_view") as never), now: Date.now() });
+    expect(twenty.stats.roundTrips).toBe(2);
+    expect(twenty.accepted).toBe(20);
+  });
+});

@@ -1,0 +1,26 @@
+// The Hono app: routes are mounted here and stay thin; the logic lives in
+// plain modules (ingest/, scoring/, sites/, hints/).
+import { Hono } from "hono";
+import type { AppEnv } from "./env";
+import { requireSecretKey } from "./http/auth";
+import { ApiError, errorResponse, onError } from "./http/errors";
+import "./lib/zod";
+import { adminEvents } from "./routes/admin-events";
+import { collect } from "./routes/collect";
+import { sitesRoutes } from "./routes/sites";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+
+  app.get("/v1/health", (c) => c.json({ ok: true }));
+  app.route("/v1/collect", collect);
+  app.route("/v1/admin/sites", sitesRoutes);
+
+  const admin = new Hono<AppEnv>();
+  admin.use("*", requireSecretKey);
+  admin.route("/events", adminEvents);
+  app.route("/v1/admin", admin);
+  return app;
+}

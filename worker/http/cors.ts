@@ -1,0 +1,41 @@
+// CORS for the public routes. Which origins are allowed depends on the site the
+// request names (in its body or query), so the route marks the origin as allowed
+// once it knows; this middleware then adds the headers, error responses included.
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { normalizeOrigin, originAllowed } from "../sites/sites";
+
+export const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const origin = c.get("corsOrigin");
+  if (!origin) return;
+  c.res.headers.set("Access-Control-Allow-Origin", origin);
+  c.res.headers.append("Vary", "Origin");
+};
+
+/**
+ * Preflight (only `application/json` posts need one; the snippet's text/plain
+ * beacons do not). Allowed when the named site (`?site=pk_…`), or else any site,
+ * lists the origin.
+ */
+export const preflight: MiddlewareHandler<AppEnv> = async (c) => {
+  const origin = c.req.header("origin");
+  if (!origin) return c.body(null, 204);
+  const pk = c.req.query("site");
+  const o = normalizeOrigin(origin);
+  const rows = await c.env.DB.prepare(
+    `SELECT origins FROM sites WHERE (?2 IS NULL OR public_key = ?2)
+       AND EXISTS (SELECT 1 FROM json_each(sites.origins) x WHERE x.value = ?1 OR instr(x.value, '*') > 0) LIMIT 50`,
+  )
+    .bind(o, pk ?? null)
+    .all<{ origins: string }>();
+  const ok = rows.results.some((r) => originAllowed({ origins: JSON.parse(r.origins) as string[] }, o));
+  if (!ok) return c.body(null, 403);
+  return c.body(null, 204, {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Allow-Methods": "GET, POST",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "86400",
+    Vary: "Origin",
+  });
+};

@@ -1,0 +1,252 @@
+// The ingest pipeline shared by /v1/collect (browser) and /v1/admin/events
+// (server signals): resolve the lead, score it under every model, write it all
+// in one D1 batch. Two round trips in the common case (read, write); a third
+// only to read history after a merge or a model change.
+//
+// Concurrency: the write batch starts with a guard that fails the whole batch
+// when another request changed the lead (its version) or stored one of these
+// events since our read. We then re-read and recompute. So the stored score is
+// always the engine applied to exactly the stored events, in arrival order, as
+// a full recompute would give: optimistic concurrency, at one D1 transaction
+// per request, with no locks held across round trips.
+import type { Site } from "../sites/sites";
+import { randomToken } from "../lib/crypto";
+import { ApiError } from "../http/errors";
+import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventSource, type StoredEvent } from "./normalize";
+import { resolveLead } from "./resolve";
+import type { Traits, WireEvent } from "./schema";
+import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
+import { CONFLICT_MARK, guard, reads, writes, type EventRow, type LeadRow, type ModelRow, type ScoreRow } from "./store";
+
+export interface IngestInput {
+  site: Site;
+  source: EventSource;
+  visitor: string | null;
+  email: string | null;
+  session: string | undefined;
+  events: WireEvent[];
+  traits: Traits | undefined;
+  country: string | null;
+  now: number;
+}
+
+export interface IngestOutcome {
+  leadId: string;
+  accepted: number;
+  duplicates: number;
+  outcomes: ModelOutcome[];
+  /** D1 figures of this request, for benchmarks and the bench script. */
+  stats: { roundTrips: number; rowsRead: number; rowsWritten: number; attempts: number };
+}
+
+const MAX_ATTEMPTS = 40;
+
+export async function ingest(db: D1Database, input: IngestInput): Promise<IngestOutcome> {
+  const { events: normalized, repeated } = normalizeEvents(input.events, input.session, input.now, input.source);
+  const traitsIn = batchTraits(normalized, input.traits);
+  const email = claimedEmail(traitsIn) ?? input.email;
+  const stats = { roundTrips: 0, rowsRead: 0, rowsWritten: 0, attempts: 0 };
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    stats.attempts = attempt;
+    try {
+      return await attemptIngest(db, input, normalized, repeated, traitsIn, email, stats);
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      // Another request for this lead won the race: back off a little, with
+      // jitter so a burst of retries does not collide again in lockstep.
+      await sleep(Math.random() * Math.min(50, 2 * attempt));
+    }
+  }
+  throw new ApiError(503, "busy", "Too many concurrent writes for this lead; retry shortly.", undefined, { "Retry-After": "1" });
+}
+
+function isConflict(err: unknown): boolean {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.includes(CONFLICT_MARK) || msg.includes("UNIQUE constraint failed");
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function attemptIngest(
+  db: D1Database,
+  input: IngestInput,
+  normalized: StoredEvent[],
+  repeated: number,
+  traitsIn: Traits,
+  email: string | null,
+  stats: IngestOutcome["stats"],
+): Promise<IngestOutcome> {
+  const { site, visitor, now } = input;
+  const ids = normalized.map((e) => e.id);
+
+  // RT1: everything the decision needs, in one batch.
+  const rt1 = await db.batch([
+    visitor ? reads.leadByVisitor(db, site.id, visitor) : db.prepare("SELECT NULL WHERE 0"),
+    email ? reads.leadByEmail(db, site.id, email) : db.prepare("SELECT NULL WHERE 0"),
+    reads.models(db, site.id),
+    reads.scores(db, site.id, visitor, email),
+    reads.existingEvents(db, site.id, ids),
+  ]);
+  count(stats, rt1);
+  const byVisitor = (rt1[0]!.results[0] as LeadRow | undefined) ?? null;
+  const byEmail = (rt1[1]!.results[0] as LeadRow | undefined) ?? null;
+  const models = siteModels(site.id, rt1[2]!.results as unknown as ModelRow[]);
+  const states = rt1[3]!.results as unknown as ScoreRow[];
+  const existing = new Set((rt1[4]!.results as { id: string }[]).map((r) => r.id));
+
+  const fresh = normalized.filter((e) => !existing.has(e.id));
+  const duplicates = repeated + (normalized.length - fresh.length);
+  const res = await resolveLead(site.id, visitor, email, byVisitor, byEmail);
+  const target = res.target;
+
+  // A request whose events are all duplicates and that sets nothing new
+  // writes nothing: a resend must change nothing.
+  if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !changesTraits(target, traitsIn, res.email)) {
+    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], stats };
+  }
+
+  // RT1b (rare): history for a merge or a stale model state.
+  let history: EventRow[] | null = null;
+  const leadHasEvents = (target?.event_count ?? 0) > 0 || (res.mergeFrom?.event_count ?? 0) > 0;
+  if (res.mergeFrom || needsHistory(models, states, res.targetId, leadHasEvents)) {
+    const leadIds = [res.targetId, ...(res.mergeFrom ? [res.mergeFrom.id] : [])];
+    const h = await db.batch([reads.history(db, leadIds)]);
+    count(stats, h);
+    history = h[0]!.results as unknown as EventRow[];
+  }
+
+  const traits = mergeTraits(res.mergeFrom, target, traitsIn);
+  const outcomes = scoreModels(
+    models,
+    states,
+    res.targetId,
+    history ? history.map(rowToScoreEvent) : null,
+    fresh.map(toScoreEvent),
+    traits,
+    now,
+  );
+
+  // RT2: one batch, one transaction.
+  // Seen-times come from the events (server imports may be in the past).
+  const seenFrom = Math.min(...fresh.map((e) => e.ts), target?.first_seen ?? now);
+  const seenTo = Math.max(...fresh.map((e) => e.ts), target?.last_seen ?? 0);
+  const leadWrite = {
+    id: res.targetId,
+    siteId: site.id,
+    email: res.email,
+    name: str(traits.name) ?? target?.name ?? null,
+    phone: str(traits.phone) ?? target?.phone ?? null,
+    traits: JSON.stringify(traits),
+    country: input.country,
+    seenFrom,
+    seenTo,
+    newEvents: fresh.length + (res.mergeFrom?.event_count ?? 0),
+  };
+  const expected = [{ id: res.targetId, version: target?.version ?? null }];
+  if (res.mergeFrom) expected.push({ id: res.mergeFrom.id, version: res.mergeFrom.version });
+
+  const stmts: D1PreparedStatement[] = [guard(db, site.id, expected, fresh.map((e) => e.id))];
+  stmts.push(target ? writes.updateLead(db, leadWrite) : writes.insertLead(db, leadWrite));
+  if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId));
+  if (res.mapVisitor && visitor) stmts.push(writes.mapVisitor(db, site.id, visitor, res.targetId, now));
+  for (const s of sessionTouches(fresh)) stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country));
+  if (fresh.length) stmts.push(writes.insertEvents(db, site.id, res.targetId, visitor, fresh, now));
+  for (const o of outcomes) {
+    stmts.push(
+      writes.upsertScore(db, {
+        leadId: res.targetId,
+        model: o.sm.name,
+        siteId: site.id,
+        modelVersion: o.sm.version,
+        score: o.result.score,
+        fit: o.result.fit,
+        interest: o.result.interest,
+        tier: o.result.tier,
+        code: o.result.code,
+        readiness: o.result.readiness,
+        state: JSON.stringify(o.state),
+        now,
+      }),
+    );
+    for (const f of o.fired) {
+      const id = "al_" + randomToken(12);
+      stmts.push(
+        writes.insertAlert(db, {
+          id,
+          siteId: site.id,
+          leadId: res.targetId,
+          model: o.sm.name,
+          triggerId: f.triggerId,
+          crossing: f.crossing,
+          webhook: f.webhook,
+          payload: JSON.stringify(alertPayload(id, site.id, f.triggerId, leadWrite, o, fresh, now)),
+          now,
+        }),
+      );
+    }
+  }
+  const rt2 = await db.batch(stmts);
+  count(stats, rt2);
+  return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, stats };
+}
+
+function count(stats: IngestOutcome["stats"], results: D1Result[]) {
+  stats.roundTrips++;
+  for (const r of results) {
+    stats.rowsRead += r.meta.rows_read ?? 0;
+    stats.rowsWritten += r.meta.rows_written ?? 0;
+  }
+}
+
+const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim().slice(0, 200) : null);
+
+function parseTraits(row: LeadRow | null): Traits {
+  if (!row) return {};
+  try {
+    return JSON.parse(row.traits) as Traits;
+  } catch {
+    return {};
+  }
+}
+
+/** Later wins: the merged-away anonymous lead, then the target's own traits, then this request. */
+function mergeTraits(from: LeadRow | null, target: LeadRow | null, incoming: Traits): Traits {
+  return { ...parseTraits(from), ...parseTraits(target), ...incoming };
+}
+
+function changesTraits(target: LeadRow | null, incoming: Traits, email: string | null): boolean {
+  if (!target) return true;
+  if ((target.email ?? null) !== email) return true;
+  const current = parseTraits(target);
+  return Object.entries(incoming).some(([k, v]) => current[k] !== v);
+}
+
+/** SPEC §7 payload; built now so the delivery needs no further reads. */
+function alertPayload(
+  id: string,
+  siteId: string,
+  trigger: string,
+  lead: { id: string; email: string | null; name: string | null; phone: string | null },
+  o: ModelOutcome,
+  fresh: StoredEvent[],
+  now: number,
+) {
+  return {
+    id,
+    site: siteId,
+    model: o.sm.name,
+    trigger,
+    lead: {
+      id: lead.id,
+      email: lead.email,
+      name: lead.name,
+      phone: lead.phone,
+      score: o.result.score,
+      tier: o.result.tier,
+      code: o.result.code,
+    },
+    events: fresh.slice(-10).map((e) => ({ type: e.type, name: e.name, url: e.url, ts: e.ts })),
+    ts: now,
+  };
+}

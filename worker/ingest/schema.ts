@@ -1,0 +1,83 @@
+// The wire format of events (SPEC §3), validated at the edge of the system.
+import { safeKey, text, z } from "../lib/zod";
+
+export const EVENT_TYPES = [
+  "session_start",
+  "page_view",
+  "chat",
+  "trial_signup",
+  "identify",
+  "product_view",
+  "cart",
+  "purchase",
+  "form_submit",
+  "custom",
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const MAX_EVENTS = 50;
+
+const primitive = z.union([text(1000), z.number().check(z.refine(Number.isFinite, "must be finite")), z.boolean(), z.null()]);
+// Props allow one level of nesting (a purchase's items, a product's attributes):
+// enough for commerce events without unbounded documents.
+const propValue = z.union([
+  primitive,
+  z.array(z.union([primitive, z.record(safeKey(64), primitive)])).check(z.maxLength(100)),
+  z.record(safeKey(64), primitive),
+]);
+const props = z.record(safeKey(64), propValue).check(
+  z.refine((o) => Object.keys(o).length <= 100, "must have at most 100 keys"),
+);
+
+export const traitsSchema = z.record(safeKey(64), primitive).check(
+  z.refine((o) => Object.keys(o).length <= 100, "must have at most 100 traits"),
+);
+export type Traits = z.infer<typeof traitsSchema>;
+
+const id = text(128, 1);
+
+export const eventSchema = z
+  .object({
+    id,
+    type: z.enum(EVENT_TYPES),
+    ts: z.int().check(z.gte(0)),
+    name: z.optional(text(128, 1)),
+    url: z.optional(text(2048)),
+    ref: z.optional(text(2048)),
+    title: z.optional(text(512)),
+    session: z.optional(id),
+    props: z.optional(props),
+  })
+  .check(
+    z.refine((e) => (e.type !== "custom" && e.type !== "form_submit") || !!e.name, {
+      message: "is required for custom and form_submit events",
+      path: ["name"],
+    }),
+  );
+export type WireEvent = z.infer<typeof eventSchema>;
+
+const events = z.array(eventSchema).check(z.minLength(1), z.maxLength(MAX_EVENTS));
+
+export const collectSchema = z.object({
+  site: text(64, 1),
+  visitor: id,
+  session: z.optional(id),
+  events,
+  traits: z.optional(traitsSchema),
+});
+export type CollectBody = z.infer<typeof collectSchema>;
+
+export const adminEventsSchema = z
+  .object({
+    visitor: z.optional(id),
+    email: z.optional(z.email().check(z.maxLength(254))),
+    traits: z.optional(traitsSchema),
+    events,
+  })
+  .check(
+    z.refine((b) => !!b.visitor !== !!b.email, {
+      message: "give exactly one of `visitor` or `email`",
+      path: ["visitor"],
+    }),
+  );
+export type AdminEventsBody = z.infer<typeof adminEventsSchema>;

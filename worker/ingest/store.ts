@@ -1,0 +1,201 @@
+// SQL for the ingest path. Statements are built here and run by the caller in
+// exactly two batches: one read batch (RT1) and one write batch (RT2), which D1
+// runs as one transaction, so a request is either wholly written or not at all.
+import type { StoredEvent, SessionTouch } from "./normalize";
+
+export interface LeadRow {
+  id: string;
+  site_id: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  traits: string;
+  country: string | null;
+  first_seen: number;
+  last_seen: number;
+  event_count: number;
+  version: number;
+}
+
+export interface ModelRow {
+  name: string;
+  version: number;
+  position: number;
+  document: string;
+}
+
+export interface ScoreRow {
+  lead_id: string;
+  model: string;
+  model_version: number;
+  state: string;
+}
+
+export interface EventRow {
+  id: string;
+  lead_id: string;
+  type: StoredEvent["type"];
+  name: string | null;
+  ts: number;
+  url: string | null;
+  path: string | null;
+  session_id: string | null;
+  props: string | null;
+}
+
+const LEAD_COLS = "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version";
+
+export const reads = {
+  leadByVisitor: (db: D1Database, siteId: string, visitor: string) =>
+    db
+      .prepare(`SELECT ${LEAD_COLS} FROM visitors v JOIN leads l ON l.id = v.lead_id WHERE v.site_id = ?1 AND v.id = ?2`)
+      .bind(siteId, visitor),
+  leadByEmail: (db: D1Database, siteId: string, email: string) =>
+    db.prepare(`SELECT ${LEAD_COLS} FROM leads l WHERE l.site_id = ?1 AND l.email = ?2`).bind(siteId, email),
+  models: (db: D1Database, siteId: string) =>
+    db.prepare("SELECT name, version, position, document FROM models WHERE site_id = ?1 ORDER BY position").bind(siteId),
+  /** Score states of the leads a request may touch (by visitor and by email). */
+  scores: (db: D1Database, siteId: string, visitor: string | null, email: string | null) =>
+    db
+      .prepare(
+        `SELECT lead_id, model, model_version, state FROM lead_scores
+         WHERE lead_id IN (SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2)
+            OR lead_id IN (SELECT id FROM leads WHERE site_id = ?1 AND email = ?3)`,
+      )
+      .bind(siteId, visitor, email),
+  existingEvents: (db: D1Database, siteId: string, ids: string[]) =>
+    db
+      .prepare("SELECT id FROM events WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))")
+      .bind(siteId, JSON.stringify(ids)),
+  /** Full history, in arrival order, for recomputing after a merge or a model change. */
+  history: (db: D1Database, leadIds: string[]) =>
+    db
+      .prepare(
+        `SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events
+         WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY seq`,
+      )
+      .bind(JSON.stringify(leadIds)),
+};
+
+/** The message of the error a failed guard raises; the caller retries on it. */
+export const CONFLICT_MARK = "malformed JSON";
+
+/**
+ * Optimistic concurrency guard, the first statement of every write batch: it
+ * fails the whole batch (so nothing is written) unless each lead still has the
+ * version this request read and none of the events it is about to insert has
+ * been stored meanwhile. `json('conflict')` is the way to raise an error from
+ * plain SQL without writing anything.
+ */
+export function guard(db: D1Database, siteId: string, expected: { id: string; version: number | null }[], newIds: string[]) {
+  return db
+    .prepare(
+      `SELECT json(CASE WHEN
+         (SELECT count(*) FROM json_each(?1) x
+            WHERE (SELECT version FROM leads WHERE id = x.value->>'$.id') IS NOT x.value->>'$.v') = 0
+         AND (SELECT count(*) FROM events WHERE site_id = ?2 AND id IN (SELECT value FROM json_each(?3))) = 0
+       THEN '1' ELSE 'conflict' END) AS ok`,
+    )
+    .bind(JSON.stringify(expected.map((e) => ({ id: e.id, v: e.version }))), siteId, JSON.stringify(newIds));
+}
+
+export interface LeadWrite {
+  id: string;
+  siteId: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  traits: string;
+  country: string | null;
+  seenFrom: number;
+  seenTo: number;
+  newEvents: number;
+}
+
+export const writes = {
+  insertLead: (db: D1Database, l: LeadWrite) =>
+    db
+      .prepare(
+        `INSERT INTO leads (id, site_id, email, name, phone, traits, country, first_seen, last_seen, event_count, version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)`,
+      )
+      .bind(l.id, l.siteId, l.email, l.name, l.phone, l.traits, l.country, l.seenFrom, l.seenTo, l.newEvents),
+  updateLead: (db: D1Database, l: LeadWrite) =>
+    db
+      .prepare(
+        `UPDATE leads SET email = ?2, name = ?3, phone = ?4, traits = ?5, country = coalesce(?6, country),
+           first_seen = min(first_seen, ?7), last_seen = max(last_seen, ?8),
+           event_count = event_count + ?9, version = version + 1
+         WHERE id = ?1`,
+      )
+      .bind(l.id, l.email, l.name, l.phone, l.traits, l.country, l.seenFrom, l.seenTo, l.newEvents),
+  mapVisitor: (db: D1Database, siteId: string, visitor: string, leadId: string, now: number) =>
+    db
+      .prepare(
+        `INSERT INTO visitors (site_id, id, lead_id, created_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (site_id, id) DO UPDATE SET lead_id = excluded.lead_id`,
+      )
+      .bind(siteId, visitor, leadId, now),
+  touchSession: (db: D1Database, siteId: string, leadId: string, visitor: string | null, s: SessionTouch, country: string | null) =>
+    db
+      .prepare(
+        `INSERT INTO sessions (site_id, id, lead_id, visitor_id, started_at, last_seen, referrer, landing,
+           utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, events)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (site_id, id) DO UPDATE SET
+           lead_id = excluded.lead_id,
+           started_at = min(started_at, excluded.started_at), last_seen = max(last_seen, excluded.last_seen),
+           referrer = coalesce(referrer, excluded.referrer), landing = coalesce(landing, excluded.landing),
+           utm_source = coalesce(utm_source, excluded.utm_source), utm_medium = coalesce(utm_medium, excluded.utm_medium),
+           utm_campaign = coalesce(utm_campaign, excluded.utm_campaign), utm_term = coalesce(utm_term, excluded.utm_term),
+           utm_content = coalesce(utm_content, excluded.utm_content), events = events + excluded.events`,
+      )
+      .bind(
+        siteId, s.id, leadId, visitor ?? "", s.startedAt, s.lastSeen, s.referrer, s.landing,
+        s.utm.utm_source, s.utm.utm_medium, s.utm.utm_campaign, s.utm.utm_term, s.utm.utm_content, country, s.events,
+      ),
+  /** All of a request's events in one statement: one bound JSON array, whatever the count. */
+  insertEvents: (db: D1Database, siteId: string, leadId: string, visitor: string | null, events: StoredEvent[], now: number) =>
+    db
+      .prepare(
+        `INSERT INTO events (site_id, id, lead_id, visitor_id, session_id, type, name, ts, url, path, ref, title, props, received_at)
+         SELECT ?1, e->>'$.id', ?2, ?3, e->>'$.sessionId', e->>'$.type', e->>'$.name', e->>'$.ts',
+                e->>'$.url', e->>'$.path', e->>'$.ref', e->>'$.title', e->'$.props', ?4
+         FROM (SELECT value AS e FROM json_each(?5))`,
+      )
+      .bind(siteId, leadId, visitor, now, JSON.stringify(events)),
+  upsertScore: (
+    db: D1Database,
+    s: { leadId: string; model: string; siteId: string; modelVersion: number; score: number; fit: number; interest: number; tier: string; code: number; readiness: number; state: string; now: number },
+  ) =>
+    db
+      .prepare(
+        `INSERT INTO lead_scores (lead_id, model, site_id, model_version, score, fit, interest, tier, code, readiness, state, scored_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         ON CONFLICT (lead_id, model) DO UPDATE SET model_version = excluded.model_version, score = excluded.score,
+           fit = excluded.fit, interest = excluded.interest, tier = excluded.tier, code = excluded.code,
+           readiness = excluded.readiness, state = excluded.state, scored_at = excluded.scored_at`,
+      )
+      .bind(s.leadId, s.model, s.siteId, s.modelVersion, s.score, s.fit, s.interest, s.tier, s.code, s.readiness, s.state, s.now),
+  /** Moves everything of an anonymous lead into the lead that owns the email it just identified with. */
+  mergeLead: (db: D1Database, from: string, into: string) => [
+    db.prepare("UPDATE events SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("UPDATE sessions SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("UPDATE visitors SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("UPDATE alerts SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("UPDATE OR IGNORE promo_codes SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("UPDATE conversions SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("DELETE FROM lead_scores WHERE lead_id = ?1").bind(from),
+    db.prepare("DELETE FROM leads WHERE id = ?1").bind(from),
+  ],
+  insertAlert: (
+    db: D1Database,
+    a: { id: string; siteId: string; leadId: string; model: string; triggerId: string; crossing: number; webhook: string | null; payload: string; now: number },
+  ) =>
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO alerts (id, site_id, lead_id, model, trigger_id, crossing, webhook, status, attempts, next_attempt_at, payload, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', 0, ?9, ?8, ?9)`,
+      )
+      .bind(a.id, a.siteId, a.leadId, a.model, a.triggerId, a.crossing, a.webhook, a.payload, a.now),
+};

@@ -1,0 +1,33 @@
+// POST /v1/admin/events (secret key): server-side signals such as email opens
+// and clicks, CRM updates and imports. Same events as the snippet's, addressed
+// by visitor or email; timestamps may be in the past.
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { readJson } from "../http/body";
+import { ApiError } from "../http/errors";
+import { parseOrThrow } from "../http/validate";
+import { ingest } from "../ingest/ingest";
+import { adminEventsSchema, MAX_EVENTS } from "../ingest/schema";
+
+export const adminEvents = new Hono<AppEnv>();
+
+adminEvents.post("/", async (c) => {
+  const now = Date.now();
+  const raw = await readJson(c);
+  const n = (raw as { events?: unknown } | null)?.events;
+  if (Array.isArray(n) && n.length > MAX_EVENTS)
+    throw new ApiError(413, "too_many_events", `At most ${MAX_EVENTS} events per request; got ${n.length}.`);
+  const body = parseOrThrow(adminEventsSchema, raw, "events body");
+  const out = await ingest(c.env.DB, {
+    site: c.get("site"),
+    source: "server",
+    visitor: body.visitor ?? null,
+    email: body.email ? body.email.toLowerCase() : null,
+    session: undefined,
+    events: body.events,
+    traits: body.traits,
+    country: null,
+    now,
+  });
+  return c.json({ accepted: out.accepted, duplicates: out.duplicates, lead: out.leadId });
+});
