@@ -19,6 +19,7 @@ const HEADERS = `/es.js
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
 /es.mjs
+  Content-Type: application/javascript; charset=utf-8
   Cache-Control: public, max-age=3600, stale-while-revalidate=86400
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff

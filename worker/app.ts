@@ -7,6 +7,8 @@ import { ApiError, errorResponse, onError } from "./http/errors";
 import "./lib/zod";
 import { adminEvents } from "./routes/admin-events";
 import { collect } from "./routes/collect";
+import { leadsRoutes } from "./routes/leads";
+import { modelsRoutes } from "./routes/models";
 import { sitesRoutes } from "./routes/sites";
 
 export function createApp() {
@@ -21,6 +23,8 @@ export function createApp() {
   const admin = new Hono<AppEnv>();
   admin.use("*", requireSecretKey);
   admin.route("/events", adminEvents);
+  admin.route("/models", modelsRoutes);
+  admin.route("/leads", leadsRoutes);
   app.route("/v1/admin", admin);
   return app;
 }

@@ -16,7 +16,7 @@ import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventS
 import { resolveLead } from "./resolve";
 import type { Traits, WireEvent } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
-import { CONFLICT_MARK, guard, reads, writes, type EventRow, type LeadRow, type ModelRow, type ScoreRow } from "./store";
+import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type EventRow, type LeadRow, type ModelRow, type ScoreRow } from "./store";
 
 export interface IngestInput {
   site: Site;
@@ -152,23 +152,9 @@ async function attemptIngest(
   if (res.mapVisitor && visitor) stmts.push(writes.mapVisitor(db, site.id, visitor, res.targetId, now));
   for (const s of sessionTouches(fresh)) stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country));
   if (fresh.length) stmts.push(writes.insertEvents(db, site.id, res.targetId, visitor, fresh, now));
+  if (outcomes.length)
+    stmts.push(writes.upsertScores(db, site.id, now, outcomes.map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state))));
   for (const o of outcomes) {
-    stmts.push(
-      writes.upsertScore(db, {
-        leadId: res.targetId,
-        model: o.sm.name,
-        siteId: site.id,
-        modelVersion: o.sm.version,
-        score: o.result.score,
-        fit: o.result.fit,
-        interest: o.result.interest,
-        tier: o.result.tier,
-        code: o.result.code,
-        readiness: o.result.readiness,
-        state: JSON.stringify(o.state),
-        now,
-      }),
-    );
     for (const f of o.fired) {
       const id = "al_" + randomToken(12);
       stmts.push(

@@ -1,7 +1,7 @@
 // Scores one lead under every model of its site, incrementally when the stored
 // state is current, from the full history when it is not (after a merge, or
 // when the model changed and the background rescoring has not reached the lead).
-import { applyEvents, emptyState, recompute, type LeadState, type ScoreEvent, type ScoreResult, type TriggerFiring } from "../scoring/engine";
+import { applyEvents, emptyState, recompute, toLeadState, type LeadState, type ScoreEvent, type ScoreResult, type TriggerFiring } from "../scoring/engine";
 import { parseModel, type Model } from "../scoring/model";
 import type { StoredEvent } from "./normalize";
 import type { EventRow, ModelRow, ScoreRow } from "./store";
@@ -76,11 +76,14 @@ export function scoreModels(
   now: number,
 ): ModelOutcome[] {
   return models.map((sm) => {
-    const row = states.find((s) => s.lead_id === leadId && s.model === sm.name && s.model_version === sm.version);
+    const stored = states.find((s) => s.lead_id === leadId && s.model === sm.name);
+    const current = stored && stored.model_version === sm.version ? stored : null;
+    // A recompute keeps the trigger crossing counters of the stored state, so a
+    // later crossing gets a new alert number instead of colliding with an old one.
     const base: LeadState = history
-      ? recompute(sm.model, history, traits, now).state
-      : row
-        ? (JSON.parse(row.state) as LeadState)
+      ? recompute(sm.model, history, traits, now, stored ? toLeadState(JSON.parse(stored.state)) : undefined).state
+      : current
+        ? toLeadState(JSON.parse(current.state))
         : emptyState();
     const r = applyEvents(sm.model, base, fresh, traits, now);
     return { sm, state: r.state, result: r.result, fired: r.fired };

@@ -1,6 +1,7 @@
 // SQL for the ingest path. Statements are built here and run by the caller in
 // exactly two batches: one read batch (RT1) and one write batch (RT2), which D1
 // runs as one transaction, so a request is either wholly written or not at all.
+import type { LeadState, ScoreResult } from "../scoring/engine";
 import type { StoredEvent, SessionTouch } from "./normalize";
 
 export interface LeadRow {
@@ -99,6 +100,35 @@ export function guard(db: D1Database, siteId: string, expected: { id: string; ve
     .bind(JSON.stringify(expected.map((e) => ({ id: e.id, v: e.version }))), siteId, JSON.stringify(newIds));
 }
 
+export interface ScoreWrite {
+  lead: string;
+  model: string;
+  version: number;
+  score: number;
+  fit: number;
+  interest: number;
+  tier: string;
+  code: number;
+  readiness: number;
+  /** The engine state, as JSON text. */
+  state: string;
+}
+
+export function scoreWrite(lead: string, model: string, version: number, r: ScoreResult, state: LeadState): ScoreWrite {
+  return {
+    lead,
+    model,
+    version,
+    score: r.score,
+    fit: r.fit,
+    interest: r.interest,
+    tier: r.tier,
+    code: r.code,
+    readiness: r.readiness,
+    state: JSON.stringify(state),
+  };
+}
+
 export interface LeadWrite {
   id: string;
   siteId: string;
@@ -164,19 +194,19 @@ export const writes = {
          FROM (SELECT value AS e FROM json_each(?5))`,
       )
       .bind(siteId, leadId, visitor, now, JSON.stringify(events)),
-  upsertScore: (
-    db: D1Database,
-    s: { leadId: string; model: string; siteId: string; modelVersion: number; score: number; fit: number; interest: number; tier: string; code: number; readiness: number; state: string; now: number },
-  ) =>
+  /** Score rows of many leads or models in one statement (one bound JSON array). */
+  upsertScores: (db: D1Database, siteId: string, now: number, rows: ScoreWrite[]) =>
     db
       .prepare(
         `INSERT INTO lead_scores (lead_id, model, site_id, model_version, score, fit, interest, tier, code, readiness, state, scored_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+         SELECT x->>'$.lead', x->>'$.model', ?1, x->>'$.version', x->>'$.score', x->>'$.fit', x->>'$.interest',
+                x->>'$.tier', x->>'$.code', x->>'$.readiness', x->>'$.state', ?2
+         FROM (SELECT value AS x FROM json_each(?3)) WHERE true
          ON CONFLICT (lead_id, model) DO UPDATE SET model_version = excluded.model_version, score = excluded.score,
            fit = excluded.fit, interest = excluded.interest, tier = excluded.tier, code = excluded.code,
            readiness = excluded.readiness, state = excluded.state, scored_at = excluded.scored_at`,
       )
-      .bind(s.leadId, s.model, s.siteId, s.modelVersion, s.score, s.fit, s.interest, s.tier, s.code, s.readiness, s.state, s.now),
+      .bind(siteId, now, JSON.stringify(rows)),
   /** Moves everything of an anonymous lead into the lead that owns the email it just identified with. */
   mergeLead: (db: D1Database, from: string, into: string) => [
     db.prepare("UPDATE events SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),

@@ -1,0 +1,99 @@
+// Stored score == full recompute from stored events, whatever the request
+// order, chunking, duplicates and concurrency (SPEC §5, issue 3).
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { admin, collect, countRows, createSite, rows } from "../support/api";
+import { compareWithRecompute } from "../support/recompute";
+
+const model = {
+  tiers: { warm: 10, hot: 25 },
+  categories: {
+    fit: { kind: "fit", max: 30 },
+    key: { kind: "interest", max: 40, decay: { halfLifeDays: 7 } },
+    engagement: { kind: "interest", max: 20, decay: { expireDays: 30 } },
+  },
+  rules: [
+    { id: "pricing", category: "key", points: 5, when: { event: "page_view", path: "/pricing*" }, limit: { times: 2, per: "session" } },
+    { id: "trial", category: "key", points: 15, when: { event: "trial_signup" }, limit: { times: 1, per: "lead" } },
+    { id: "chat", category: "engagement", points: 4, when: { event: "chat" }, limit: { times: 3, per: "day" } },
+    { id: "visit", category: "engagement", points: 1, when: { event: "page_view" } },
+    { id: "careers", category: "engagement", points: -6, when: { event: "page_view", path: "/careers*" } },
+    { id: "open", category: "engagement", points: 2, when: { event: "custom", name: "email_open" } },
+    { id: "budget", category: "fit", points: 10, when: { trait: "budget", gte: 1000 } },
+  ],
+  triggers: [{ id: "hot", when: { tier: "hot" } }],
+};
+
+const kinds = [
+  { type: "page_view", url: "https://shop.example/pricing" },
+  { type: "page_view", url: "https://shop.example/careers/jobs" },
+  { type: "page_view", url: "https://shop.example/" },
+  { type: "trial_signup", url: "https://shop.example/signup" },
+  { type: "chat" },
+  { type: "custom", name: "email_open" },
+];
+
+describe("incremental scoring equals a full recompute", () => {
+  it("for random event streams sent in random chunks, with resends", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ kind: fc.nat(kinds.length - 1), session: fc.nat(2), ago: fc.nat(9 * 60_000) }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 10 }),
+        fc.boolean(),
+        async (stream, chunkSizes, withBudget) => {
+          const site = await createSite();
+          await admin("/models/m", site.secretKey, { method: "PUT", body: model });
+          const now = Date.now();
+          const events = stream.map((s, i) => ({ id: `ev-${i}`, ts: now - s.ago, session: `s${s.session}`, ...kinds[s.kind]! }));
+          let at = 0;
+          let k = 0;
+          while (at < events.length) {
+            const size = chunkSizes[k++ % chunkSizes.length]!;
+            // Every chunk also resends the previous one's events: duplicates must not count.
+            const chunk = events.slice(Math.max(0, at - size), at + size);
+            const res = await collect({ site: site.publicKey, visitor: "v", events: chunk, ...(withBudget && k === 2 ? { traits: { budget: 5000 } } : {}) });
+            expect(res.status).toBe(200);
+            at += size;
+          }
+          expect(await countRows("events", "site_id = ?", site.id)).toBe(events.length);
+          const now2 = Date.now();
+          for (const c of await compareWithRecompute(site.id, "m", now2)) {
+            expect(c.stored.score).toBeCloseTo(c.recomputed.score, 6);
+            expect(c.stored.rules).toEqual(c.recomputed.rules);
+            expect(c.stored.tier).toBe(c.recomputed.tier);
+            expect(c.stored.categories).toEqual(c.recomputed.categories);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it("under 40 concurrent requests for one visitor (two tabs, retries)", async () => {
+    const site = await createSite();
+    await admin("/models/m", site.secretKey, { method: "PUT", body: model });
+    const now = Date.now();
+    const requests = Array.from({ length: 40 }, (_, i) => {
+      const own = [0, 1, 2].map((j) => ({ id: `c-${i}-${j}`, ts: now - (i * 3 + j) * 1000, session: `s${i % 3}`, ...kinds[(i + j) % kinds.length]! }));
+      // Every fourth request is a retry of the previous one's first event.
+      const events = i % 4 === 3 ? [...own, { id: `c-${i - 1}-0`, ts: now, session: "s0", ...kinds[(i - 1) % kinds.length]! }] : own;
+      return collect({ site: site.publicKey, visitor: "tabs", session: `s${i % 3}`, events });
+    });
+    const results = await Promise.all(requests);
+    expect(results.map((r) => r.status)).toEqual(Array(40).fill(200));
+    const bodies = (await Promise.all(results.map((r) => r.json()))) as { accepted: number; duplicates: number }[];
+    const accepted = bodies.reduce((a, b) => a + b.accepted, 0);
+    const duplicates = bodies.reduce((a, b) => a + b.duplicates, 0);
+    expect(accepted).toBe(120);
+    expect(duplicates).toBe(10);
+    expect(await countRows("events", "site_id = ?", site.id)).toBe(120);
+    expect(await countRows("leads", "site_id = ?", site.id)).toBe(1);
+    const [lead] = await rows<{ event_count: number }>("SELECT event_count FROM leads");
+    expect(lead!.event_count).toBe(120);
+    const [cmp] = await compareWithRecompute(site.id, "m", Date.now());
+    expect(cmp!.stored.rules).toEqual(cmp!.recomputed.rules);
+    expect(cmp!.stored.score).toBeCloseTo(cmp!.recomputed.score, 6);
+    // The trigger crossed once: one alert, whatever the interleaving.
+    expect(await countRows("alerts")).toBe(cmp!.recomputed.tier === "hot" ? 1 : 0);
+  });
+});

@@ -1,0 +1,83 @@
+// Scoring models of a site (SPEC §3, §4): stored as the document the user PUT,
+// with a version that increases on every PUT and a row per version kept.
+import { and, asc, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { leadScores, models, modelVersions, promoCodes } from "../../db/schema";
+
+export interface ModelInfo {
+  name: string;
+  version: number;
+  primary: boolean;
+  createdAt: number;
+  updatedAt: number;
+  rescore: { status: "running" | "done"; done: number; total: number };
+}
+
+type Row = typeof models.$inferSelect;
+
+function info(r: Row, primaryName: string | undefined): ModelInfo {
+  return {
+    name: r.name,
+    version: r.version,
+    primary: r.name === primaryName,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    rescore: { status: r.rescoreCursor === null ? "done" : "running", done: r.rescoreDone, total: r.rescoreTotal },
+  };
+}
+
+export async function listModels(d1: D1Database, siteId: string): Promise<(ModelInfo & { document: unknown })[]> {
+  const rows = await drizzle(d1).select().from(models).where(eq(models.siteId, siteId)).orderBy(asc(models.position));
+  return rows.map((r) => ({ ...info(r, rows[0]?.name), document: r.document }));
+}
+
+export async function getModel(d1: D1Database, siteId: string, name: string) {
+  return (await listModels(d1, siteId)).find((m) => m.name === name) ?? null;
+}
+
+/**
+ * Stores a new version and starts rescoring: the cursor '' means "from the first
+ * lead"; the cron (and the request's waitUntil) walk it to the end.
+ */
+export async function putModel(d1: D1Database, siteId: string, name: string, document: unknown, now: number): Promise<ModelInfo> {
+  const doc = JSON.stringify(document);
+  await d1.batch([
+    d1
+      .prepare(
+        `INSERT INTO models (site_id, name, version, position, document, created_at, updated_at, rescore_cursor, rescore_done, rescore_total)
+         VALUES (?1, ?2, 1, (SELECT coalesce(max(position) + 1, 0) FROM models WHERE site_id = ?1), ?3, ?4, ?4, '', 0,
+                 (SELECT count(*) FROM leads WHERE site_id = ?1))
+         ON CONFLICT (site_id, name) DO UPDATE SET version = version + 1, document = excluded.document, updated_at = excluded.updated_at,
+           rescore_cursor = '', rescore_done = 0, rescore_total = excluded.rescore_total`,
+      )
+      .bind(siteId, name, doc, now),
+    d1
+      .prepare(
+        `INSERT INTO model_versions (site_id, name, version, document, created_at)
+         SELECT site_id, name, version, document, ?3 FROM models WHERE site_id = ?1 AND name = ?2`,
+      )
+      .bind(siteId, name, now),
+  ]);
+  const m = await getModel(d1, siteId, name);
+  if (!m) throw new Error("model vanished after PUT");
+  return m;
+}
+
+/** Deletes a model and the scores and unassigned codes it produced; alerts already sent stay. */
+export async function deleteModel(d1: D1Database, siteId: string, name: string): Promise<boolean> {
+  const db = drizzle(d1);
+  const [del] = await db.batch([
+    db.delete(models).where(and(eq(models.siteId, siteId), eq(models.name, name))).returning({ name: models.name }),
+    db.delete(leadScores).where(and(eq(leadScores.siteId, siteId), eq(leadScores.model, name))),
+    db.delete(promoCodes).where(and(eq(promoCodes.siteId, siteId), eq(promoCodes.model, name))),
+  ]);
+  return del.length > 0;
+}
+
+export async function modelHistory(d1: D1Database, siteId: string, name: string) {
+  return drizzle(d1)
+    .select({ version: modelVersions.version, createdAt: modelVersions.createdAt })
+    .from(modelVersions)
+    .where(and(eq(modelVersions.siteId, siteId), eq(modelVersions.name, name)))
+    .orderBy(asc(modelVersions.version));
+}

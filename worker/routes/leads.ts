@@ -1,0 +1,35 @@
+// /v1/admin/leads: ranked list and the "why this score" breakdown.
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { notFound } from "../http/errors";
+import { parseOrThrow } from "../http/validate";
+import { leadDetail } from "../leads/detail";
+import { listLeads, loadSiteModels } from "../leads/list";
+import { text, z } from "../lib/zod";
+
+export const leadsRoutes = new Hono<AppEnv>();
+
+const listQuery = z.object({
+  model: z.optional(text(64, 1)),
+  tier: z.optional(text(64, 1)),
+  q: z.optional(text(200, 1)),
+  limit: z.optional(z.string().check(z.refine((s) => /^\d{1,3}$/.test(s) && +s >= 1 && +s <= 500, "must be an integer from 1 to 500"))),
+  cursor: z.optional(text(500, 1)),
+});
+
+leadsRoutes.get("/", async (c) => {
+  const site = c.get("site");
+  const query = parseOrThrow(listQuery, c.req.query(), "query");
+  const models = await loadSiteModels(c.env.DB, site.id);
+  const sm = query.model ? models.find((m) => m.name === query.model) : models[0];
+  if (query.model && !sm) throw notFound(`Model "${query.model}"`);
+  return c.json(await listLeads(c.env.DB, site.id, sm ?? null, { ...query, limit: Number(query.limit ?? 50) }, Date.now()));
+});
+
+leadsRoutes.get("/:id", async (c) => {
+  const site = c.get("site");
+  const models = await loadSiteModels(c.env.DB, site.id);
+  const detail = await leadDetail(c.env.DB, site.id, c.req.param("id"), models, Date.now());
+  if (!detail) throw notFound("Lead");
+  return c.json(detail);
+});
