@@ -1,5 +1,6 @@
 // The wire format of events (SPEC §3), validated at the edge of the system.
-import { safeKey, text, z } from "../lib/zod";
+import * as z from "zod/mini";
+import { safeKey, text } from "../lib/zod";
 
 export const EVENT_TYPES = [
   "session_start",

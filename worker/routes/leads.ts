@@ -5,7 +5,8 @@ import { notFound } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
 import { leadDetail } from "../leads/detail";
 import { listLeads, loadSiteModels } from "../leads/list";
-import { text, z } from "../lib/zod";
+import * as z from "zod/mini";
+import { text } from "../lib/zod";
 
 export const leadsRoutes = new Hono<AppEnv>();
 

@@ -5,7 +5,8 @@ import type { AppEnv } from "../env";
 import { requireOperator } from "../http/auth";
 import { readJson } from "../http/body";
 import { parseOrThrow } from "../http/validate";
-import { text, z } from "../lib/zod";
+import * as z from "zod/mini";
+import { text } from "../lib/zod";
 import { createSite } from "../sites/sites";
 
 // scheme://host[:port], no path; `*.` before the host allows its subdomains.
