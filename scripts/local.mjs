@@ -28,7 +28,7 @@ export function sqlLocal(sql, persistTo) {
 export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit" } = {}) {
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
   if (persistTo) args.push("--persist-to", persistTo);
-  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  for (const [k, v] of Object.entries({ ENVIRONMENT: "dev", ...vars })) args.push("--var", `${k}:${v}`);
   const child = spawn(bin, args, { cwd: root, env: wranglerEnv, stdio: ["ignore", stdio, stdio], detached: false });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;

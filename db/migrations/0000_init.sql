@@ -25,7 +25,7 @@ CREATE TABLE `co_views` (
 	`b` text NOT NULL,
 	`n` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`site_id`, `a`, `b`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `conversions` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -38,10 +38,10 @@ CREATE TABLE `conversions` (
 CREATE INDEX `conversions_lead` ON `conversions` (`lead_id`);--> statement-breakpoint
 CREATE INDEX `conversions_site_ts` ON `conversions` (`site_id`,`ts`);--> statement-breakpoint
 CREATE TABLE `events` (
-	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`site_id` text NOT NULL,
 	`id` text NOT NULL,
 	`lead_id` text NOT NULL,
+	`n` integer NOT NULL,
 	`visitor_id` text,
 	`session_id` text,
 	`type` text NOT NULL,
@@ -52,11 +52,11 @@ CREATE TABLE `events` (
 	`ref` text,
 	`title` text,
 	`props` text,
-	`received_at` integer NOT NULL
-);
+	`received_at` integer NOT NULL,
+	PRIMARY KEY(`site_id`, `id`)
+) WITHOUT ROWID;
 --> statement-breakpoint
-CREATE UNIQUE INDEX `events_site_client_id` ON `events` (`site_id`,`id`);--> statement-breakpoint
-CREATE INDEX `events_lead_seq` ON `events` (`lead_id`,`seq`);--> statement-breakpoint
+CREATE INDEX `events_lead_n` ON `events` (`lead_id`,`n`);--> statement-breakpoint
 CREATE TABLE `lead_scores` (
 	`lead_id` text NOT NULL,
 	`model` text NOT NULL,
@@ -71,7 +71,7 @@ CREATE TABLE `lead_scores` (
 	`state` text NOT NULL,
 	`scored_at` integer NOT NULL,
 	PRIMARY KEY(`lead_id`, `model`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `lead_scores_rank` ON `lead_scores` (`site_id`,`model`,`score`);--> statement-breakpoint
 CREATE TABLE `leads` (
@@ -91,7 +91,6 @@ CREATE TABLE `leads` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `leads_site_email` ON `leads` (`site_id`,`email`);--> statement-breakpoint
-CREATE INDEX `leads_site_last_seen` ON `leads` (`site_id`,`last_seen`);--> statement-breakpoint
 CREATE TABLE `model_versions` (
 	`site_id` text NOT NULL,
 	`name` text NOT NULL,
@@ -99,7 +98,7 @@ CREATE TABLE `model_versions` (
 	`document` text NOT NULL,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`site_id`, `name`, `version`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `models` (
 	`site_id` text NOT NULL,
@@ -113,7 +112,7 @@ CREATE TABLE `models` (
 	`rescore_done` integer DEFAULT 0 NOT NULL,
 	`rescore_total` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`site_id`, `name`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE TABLE `products` (
 	`site_id` text NOT NULL,
@@ -126,7 +125,7 @@ CREATE TABLE `products` (
 	`views` integer DEFAULT 0 NOT NULL,
 	`updated_at` integer NOT NULL,
 	PRIMARY KEY(`site_id`, `id`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `products_popular` ON `products` (`site_id`,`views`);--> statement-breakpoint
 CREATE TABLE `promo_codes` (
@@ -137,7 +136,7 @@ CREATE TABLE `promo_codes` (
 	`lead_id` text,
 	`assigned_at` integer,
 	PRIMARY KEY(`site_id`, `model`, `promo_id`, `code`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE UNIQUE INDEX `promo_codes_lead` ON `promo_codes` (`site_id`,`model`,`promo_id`,`lead_id`) WHERE lead_id IS NOT NULL;--> statement-breakpoint
 CREATE TABLE `sessions` (
@@ -157,7 +156,7 @@ CREATE TABLE `sessions` (
 	`country` text,
 	`events` integer DEFAULT 0 NOT NULL,
 	PRIMARY KEY(`site_id`, `id`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `sessions_lead` ON `sessions` (`lead_id`);--> statement-breakpoint
 CREATE TABLE `sites` (
@@ -179,6 +178,6 @@ CREATE TABLE `visitors` (
 	`lead_id` text NOT NULL,
 	`created_at` integer NOT NULL,
 	PRIMARY KEY(`site_id`, `id`)
-);
+) WITHOUT ROWID;
 --> statement-breakpoint
 CREATE INDEX `visitors_lead` ON `visitors` (`lead_id`);

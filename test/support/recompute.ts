@@ -20,7 +20,7 @@ export async function compareWithRecompute(siteId: string, modelName: string, no
   const leads = (await env.DB.prepare("SELECT l.id, l.traits, s.state, s.score FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ? WHERE l.site_id = ?").bind(modelName, siteId).all<{ id: string; traits: string; state: string | null; score: number | null }>()).results;
   const out: Comparison[] = [];
   for (const l of leads) {
-    const events = (await env.DB.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id = ? ORDER BY seq").bind(l.id).all<EventRow>()).results;
+    const events = (await env.DB.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id = ? ORDER BY n").bind(l.id).all<EventRow>()).results;
     const traits = JSON.parse(l.traits) as Record<string, unknown>;
     out.push({
       leadId: l.id,

@@ -24,7 +24,7 @@ describe("POST /v1/collect", () => {
     expect(body).toMatchObject({ accepted: 2, duplicates: 0, hints: { tier: "cold", promo: null } });
 
     const evs = await rows<{ type: string; path: string; session_id: string; lead_id: string }>(
-      "SELECT type, path, session_id, lead_id FROM events WHERE site_id = ? ORDER BY seq",
+      "SELECT type, path, session_id, lead_id FROM events WHERE site_id = ? ORDER BY n",
       site.id,
     );
     expect(evs.map((e) => [e.type, e.path, e.session_id])).toEqual([
@@ -52,7 +52,7 @@ describe("POST /v1/collect", () => {
     expect(await (await collect(batch)).json()).toMatchObject({ accepted: 2, duplicates: 0 });
     const snapshot = async () =>
       JSON.stringify([
-        await rows("SELECT * FROM events ORDER BY seq"),
+        await rows("SELECT * FROM events ORDER BY n"),
         await rows("SELECT * FROM leads"),
         await rows("SELECT * FROM sessions"),
         await rows("SELECT * FROM visitors"),
@@ -201,7 +201,7 @@ describe("POST /v1/collect", () => {
 
     expect((await rows<{ lead_id: string }>("SELECT lead_id FROM visitors WHERE id = 'dev-2'"))[0]!.lead_id).toBe(leadId);
     expect(await rows("SELECT id FROM leads WHERE site_id = ?", site.id)).toEqual([{ id: leadId }]);
-    const evs = await rows<{ id: string; lead_id: string }>("SELECT id, lead_id FROM events ORDER BY seq");
+    const evs = await rows<{ id: string; lead_id: string }>("SELECT id, lead_id FROM events ORDER BY n");
     expect(evs.map((e) => e.id)).toEqual(["mail-1", "pv-1", "id-1"]);
     expect(evs.every((e) => e.lead_id === leadId)).toBe(true);
     const [lead] = await rows<{ email: string; name: string; phone: string; traits: string; event_count: number }>(

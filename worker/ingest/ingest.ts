@@ -16,7 +16,7 @@ import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventS
 import { resolveLead } from "./resolve";
 import type { Traits, WireEvent } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
-import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type EventRow, type LeadRow, type ModelRow, type ScoreRow } from "./store";
+import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
 
 export interface IngestInput {
   site: Site;
@@ -110,8 +110,7 @@ async function attemptIngest(
   let history: EventRow[] | null = null;
   const leadHasEvents = (target?.event_count ?? 0) > 0 || (res.mergeFrom?.event_count ?? 0) > 0;
   if (res.mergeFrom || needsHistory(models, states, res.targetId, leadHasEvents)) {
-    const leadIds = [res.targetId, ...(res.mergeFrom ? [res.mergeFrom.id] : [])];
-    const h = await db.batch([reads.history(db, leadIds)]);
+    const h = await db.batch([reads.history(db, res.targetId, res.mergeFrom?.id ?? null)]);
     count(stats, h);
     history = h[0]!.results as unknown as EventRow[];
   }
@@ -147,13 +146,17 @@ async function attemptIngest(
   if (res.mergeFrom) expected.push({ id: res.mergeFrom.id, version: res.mergeFrom.version });
 
   const stmts: D1PreparedStatement[] = [guard(db, site.id, expected, fresh.map((e) => e.id))];
-  stmts.push(target ? writes.updateLead(db, leadWrite) : writes.insertLead(db, leadWrite));
-  if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId));
+  stmts.push(target ? writes.updateLead(db, leadWrite, target) : writes.insertLead(db, leadWrite));
+  const ownEvents = target?.event_count ?? 0;
+  if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId, ownEvents));
   if (res.mapVisitor && visitor) stmts.push(writes.mapVisitor(db, site.id, visitor, res.targetId, now));
   for (const s of sessionTouches(fresh)) stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country));
-  if (fresh.length) stmts.push(writes.insertEvents(db, site.id, res.targetId, visitor, fresh, now));
-  if (outcomes.length)
-    stmts.push(writes.upsertScores(db, site.id, now, outcomes.map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state))));
+  if (fresh.length) stmts.push(writes.insertEvents(db, site.id, res.targetId, visitor, fresh, ownEvents + (res.mergeFrom?.event_count ?? 0), now));
+  // A score row that would not change is not rewritten (most page views match no rule).
+  const changed = outcomes
+    .map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state))
+    .filter((w) => !unchanged(w, states));
+  if (changed.length) stmts.push(writes.upsertScores(db, site.id, now, changed));
   for (const o of outcomes) {
     for (const f of o.fired) {
       const id = "al_" + randomToken(12);
@@ -175,6 +178,21 @@ async function attemptIngest(
   const rt2 = await db.batch(stmts);
   count(stats, rt2);
   return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, stats };
+}
+
+function unchanged(w: ScoreWrite, states: ScoreRow[]): boolean {
+  const row = states.find((s) => s.lead_id === w.lead && s.model === w.model) as (ScoreRow & Record<string, unknown>) | undefined;
+  return (
+    !!row &&
+    row.model_version === w.version &&
+    row.state === w.state &&
+    row.score === w.score &&
+    row.tier === w.tier &&
+    row.code === w.code &&
+    row.fit === w.fit &&
+    row.interest === w.interest &&
+    row.readiness === w.readiness
+  );
 }
 
 function count(stats: IngestOutcome["stats"], results: D1Result[]) {

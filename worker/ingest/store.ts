@@ -59,7 +59,7 @@ export const reads = {
   scores: (db: D1Database, siteId: string, visitor: string | null, email: string | null) =>
     db
       .prepare(
-        `SELECT lead_id, model, model_version, state FROM lead_scores
+        `SELECT lead_id, model, model_version, state, score, fit, interest, tier, code, readiness FROM lead_scores
          WHERE lead_id IN (SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2)
             OR lead_id IN (SELECT id FROM leads WHERE site_id = ?1 AND email = ?3)`,
       )
@@ -68,14 +68,14 @@ export const reads = {
     db
       .prepare("SELECT id FROM events WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))")
       .bind(siteId, JSON.stringify(ids)),
-  /** Full history, in arrival order, for recomputing after a merge or a model change. */
-  history: (db: D1Database, leadIds: string[]) =>
+  /** Full history in arrival order, the target's events before a merged lead's (as the merge numbers them). */
+  history: (db: D1Database, target: string, merged: string | null) =>
     db
       .prepare(
         `SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events
-         WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY seq`,
+         WHERE lead_id = ?1 OR lead_id = ?2 ORDER BY lead_id = ?1 DESC, n`,
       )
-      .bind(JSON.stringify(leadIds)),
+      .bind(target, merged),
 };
 
 /** The message of the error a failed guard raises; the caller retries on it. */
@@ -150,15 +150,23 @@ export const writes = {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)`,
       )
       .bind(l.id, l.siteId, l.email, l.name, l.phone, l.traits, l.country, l.seenFrom, l.seenTo, l.newEvents),
-  updateLead: (db: D1Database, l: LeadWrite) =>
-    db
-      .prepare(
-        `UPDATE leads SET email = ?2, name = ?3, phone = ?4, traits = ?5, country = coalesce(?6, country),
-           first_seen = min(first_seen, ?7), last_seen = max(last_seen, ?8),
-           event_count = event_count + ?9, version = version + 1
-         WHERE id = ?1`,
-      )
-      .bind(l.id, l.email, l.name, l.phone, l.traits, l.country, l.seenFrom, l.seenTo, l.newEvents),
+  // Only the columns that changed are assigned: SQLite rewrites an index entry
+  // whenever an indexed column is assigned, and D1 bills each as a row write.
+  updateLead: (db: D1Database, l: LeadWrite, before: LeadRow) => {
+    const sets = ["first_seen = min(first_seen, ?2)", "last_seen = max(last_seen, ?3)", "event_count = event_count + ?4", "version = version + 1"];
+    const args: unknown[] = [l.id, l.seenFrom, l.seenTo, l.newEvents];
+    const set = (col: string, value: unknown, old: unknown) => {
+      if (value === old) return;
+      args.push(value);
+      sets.push(`${col} = ?${args.length}`);
+    };
+    set("email", l.email, before.email);
+    set("name", l.name, before.name);
+    set("phone", l.phone, before.phone);
+    set("traits", l.traits, before.traits);
+    if (l.country) set("country", l.country, before.country);
+    return db.prepare(`UPDATE leads SET ${sets.join(", ")} WHERE id = ?1`).bind(...args);
+  },
   mapVisitor: (db: D1Database, siteId: string, visitor: string, leadId: string, now: number) =>
     db
       .prepare(
@@ -173,7 +181,6 @@ export const writes = {
            utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, events)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (site_id, id) DO UPDATE SET
-           lead_id = excluded.lead_id,
            started_at = min(started_at, excluded.started_at), last_seen = max(last_seen, excluded.last_seen),
            referrer = coalesce(referrer, excluded.referrer), landing = coalesce(landing, excluded.landing),
            utm_source = coalesce(utm_source, excluded.utm_source), utm_medium = coalesce(utm_medium, excluded.utm_medium),
@@ -185,15 +192,16 @@ export const writes = {
         s.utm.utm_source, s.utm.utm_medium, s.utm.utm_campaign, s.utm.utm_term, s.utm.utm_content, country, s.events,
       ),
   /** All of a request's events in one statement: one bound JSON array, whatever the count. */
-  insertEvents: (db: D1Database, siteId: string, leadId: string, visitor: string | null, events: StoredEvent[], now: number) =>
+  /** `after`: the lead's last event number; the batch's events follow it in order. */
+  insertEvents: (db: D1Database, siteId: string, leadId: string, visitor: string | null, events: StoredEvent[], after: number, now: number) =>
     db
       .prepare(
-        `INSERT INTO events (site_id, id, lead_id, visitor_id, session_id, type, name, ts, url, path, ref, title, props, received_at)
-         SELECT ?1, e->>'$.id', ?2, ?3, e->>'$.sessionId', e->>'$.type', e->>'$.name', e->>'$.ts',
+        `INSERT INTO events (site_id, id, lead_id, n, visitor_id, session_id, type, name, ts, url, path, ref, title, props, received_at)
+         SELECT ?1, e->>'$.id', ?2, ?6 + k + 1, ?3, e->>'$.sessionId', e->>'$.type', e->>'$.name', e->>'$.ts',
                 e->>'$.url', e->>'$.path', e->>'$.ref', e->>'$.title', e->'$.props', ?4
-         FROM (SELECT value AS e FROM json_each(?5))`,
+         FROM (SELECT key AS k, value AS e FROM json_each(?5))`,
       )
-      .bind(siteId, leadId, visitor, now, JSON.stringify(events)),
+      .bind(siteId, leadId, visitor, now, JSON.stringify(events), after),
   /** Score rows of many leads or models in one statement (one bound JSON array). */
   upsertScores: (db: D1Database, siteId: string, now: number, rows: ScoreWrite[]) =>
     db
@@ -208,8 +216,9 @@ export const writes = {
       )
       .bind(siteId, now, JSON.stringify(rows)),
   /** Moves everything of an anonymous lead into the lead that owns the email it just identified with. */
-  mergeLead: (db: D1Database, from: string, into: string) => [
-    db.prepare("UPDATE events SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+  /** `offset`: the target's event count; the merged events are numbered after its own. */
+  mergeLead: (db: D1Database, from: string, into: string, offset: number) => [
+    db.prepare("UPDATE events SET lead_id = ?2, n = n + ?3 WHERE lead_id = ?1").bind(from, into, offset),
     db.prepare("UPDATE sessions SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
     db.prepare("UPDATE visitors SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
     db.prepare("UPDATE alerts SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),

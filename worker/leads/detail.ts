@@ -42,7 +42,7 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
   const [l, s, e, se, a, c] = await db.batch([
     db.prepare("SELECT * FROM leads WHERE id = ?1 AND site_id = ?2").bind(leadId, siteId),
     db.prepare("SELECT model, model_version, state, scored_at FROM lead_scores WHERE lead_id = ?1").bind(leadId),
-    db.prepare(`SELECT id, type, name, ts, url, title, ref, session_id, props, received_at FROM events WHERE lead_id = ?1 ORDER BY seq DESC LIMIT ${TIMELINE}`).bind(leadId),
+    db.prepare(`SELECT id, type, name, ts, url, title, ref, session_id, props, received_at FROM events WHERE lead_id = ?1 ORDER BY n DESC LIMIT ${TIMELINE}`).bind(leadId),
     db.prepare("SELECT id, started_at, last_seen, referrer, landing, utm_source, utm_medium, utm_campaign, country, events FROM sessions WHERE lead_id = ?1 ORDER BY started_at DESC LIMIT 50").bind(leadId),
     db.prepare("SELECT id, model, trigger_id, crossing, status, attempts, last_error, created_at, delivered_at FROM alerts WHERE lead_id = ?1 ORDER BY created_at DESC LIMIT 50").bind(leadId),
     db.prepare("SELECT value, ts FROM conversions WHERE lead_id = ?1 ORDER BY ts").bind(leadId),

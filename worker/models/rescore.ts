@@ -43,7 +43,7 @@ export async function rescoreChunk(db: D1Database, siteId: string, name: string,
   const parsed = parseModel(JSON.parse(model.document), { allowHttpLocalhost: true });
   const ids = JSON.stringify(leads.map((x) => x.id));
   const [ev, st] = await db.batch([
-    db.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY seq").bind(ids),
+    db.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY lead_id, n").bind(ids),
     db.prepare("SELECT lead_id, state FROM lead_scores WHERE model = ?2 AND lead_id IN (SELECT value FROM json_each(?1))").bind(ids, name),
   ]);
   const byLead = new Map<string, EventRow[]>();

@@ -7,6 +7,7 @@ import { readJson } from "../http/body";
 import { ApiError } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
 import { ingest } from "../ingest/ingest";
+import { d1Stats } from "./collect";
 import { adminEventsSchema, MAX_EVENTS } from "../ingest/schema";
 
 export const adminEvents = new Hono<AppEnv>();
@@ -29,5 +30,6 @@ adminEvents.post("/", async (c) => {
     country: null,
     now,
   });
+  if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-D1", d1Stats(out.stats));
   return c.json({ accepted: out.accepted, duplicates: out.duplicates, lead: out.leadId });
 });

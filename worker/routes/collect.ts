@@ -44,8 +44,14 @@ collect.post("/", async (c) => {
     country: countryOf(c.req.raw),
     now,
   });
+  if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-D1", d1Stats(out.stats));
   return c.json({ accepted: out.accepted, duplicates: out.duplicates, hints: hintsFrom(out.outcomes[0]) });
 });
+
+/** Dev only: what the request cost in D1, for `npm run bench`. */
+export function d1Stats(s: { roundTrips: number; rowsRead: number; rowsWritten: number; attempts: number }): string {
+  return `rt=${s.roundTrips}; read=${s.rowsRead}; written=${s.rowsWritten}; attempts=${s.attempts}`;
+}
 
 export function checkRate(site: Site, visitor: string, now: number) {
   const wait =

@@ -1,0 +1,170 @@
+// @vitest-environment happy-dom
+// Pure helpers of the snippet: props limits, UTM parsing, form field filtering,
+// session timing, the bounded retry store, bot detection, hints application.
+import { describe, expect, it } from "vitest";
+import { fromOptions, isBot } from "../../sdk/config";
+import { CARD, fields, formType, sensitive } from "../../sdk/forms";
+import { apply } from "../../sdk/hints";
+import { IDLE_MS, touch } from "../../sdk/session";
+import { addRetry, retryable } from "../../sdk/transport";
+import { call, cut, limit, uid, utm } from "../../sdk/util";
+
+describe("util", () => {
+  it("uid is unique and url-safe", () => {
+    const ids = new Set(Array.from({ length: 2000 }, uid));
+    expect(ids.size).toBe(2000);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-z]{8,40}$/);
+  });
+  it("limit cuts url/ref to 1000 and other strings to 500", () => {
+    const long = "x".repeat(5000);
+    const out = JSON.parse(JSON.stringify({ url: long, ref: long, title: long, props: { a: long, n: 5, b: [long] } }, limit));
+    expect(out.url).toHaveLength(1000);
+    expect(out.ref).toHaveLength(1000);
+    expect(out.title).toHaveLength(500);
+    expect(out.props.a).toHaveLength(500);
+    expect(out.props.b[0]).toHaveLength(500);
+    expect(out.props.n).toBe(5);
+  });
+  it("cut snapshots plain objects only and drops functions", () => {
+    const p = { a: 1, f: () => 1, d: new Date(0) };
+    const c = cut(p) as Record<string, unknown>;
+    expect(c).toEqual({ a: 1, d: "1970-01-01T00:00:00.000Z" });
+    p.a = 2;
+    expect(c.a).toBe(1);
+    expect(cut("str")).toBeUndefined();
+    expect(cut(null)).toBeUndefined();
+    const cyc: any = {};
+    cyc.self = cyc;
+    expect(() => cut(cyc)).toThrow();
+  });
+  it("utm picks utm_* parameters", () => {
+    expect(utm("?utm_source=news&utm_medium=email&utm_campaign=spring&utm_term=t&utm_content=c&x=1", { referrer: "r" })).toEqual({
+      referrer: "r",
+      utm_source: "news",
+      utm_medium: "email",
+      utm_campaign: "spring",
+      utm_term: "t",
+      utm_content: "c",
+    });
+    expect(utm("", {})).toEqual({});
+  });
+  it("call swallows errors", () => {
+    expect(call(() => {
+      throw new Error("x");
+    })).toBeUndefined();
+    expect(call((x: number) => x + 1, 1)).toBe(2);
+  });
+});
+
+describe("session timing", () => {
+  it("keeps the id within 30 minutes of activity and renews it after", () => {
+    const t = 1_700_000_000_000;
+    const fresh = touch(null, t);
+    expect(fresh).toMatch(/^[0-9a-z]+$/);
+    expect(touch(`${fresh}.${t}`, t + IDLE_MS - 1)).toBe(fresh);
+    expect(touch(`${fresh}.${t}`, t + IDLE_MS)).not.toBe(fresh);
+    expect(touch("garbage", t)).not.toBe("garbage");
+  });
+});
+
+describe("retry store", () => {
+  it("keeps at most 10 batches, oldest dropped", () => {
+    let l: string[] = [];
+    for (let i = 0; i < 15; i++) l = addRetry(l, "b" + i);
+    expect(l).toHaveLength(10);
+    expect(l[0]).toBe("b5");
+    expect(l[9]).toBe("b14");
+  });
+  it("keeps at most 32,000 characters", () => {
+    let l: string[] = [];
+    for (let i = 0; i < 5; i++) l = addRetry(l, String(i).repeat(10_000));
+    expect(l.join().length).toBeLessThanOrEqual(32_000);
+    expect(l.at(-1)![0]).toBe("4");
+    expect(addRetry([], "x".repeat(40_000))).toEqual([]);
+  });
+  it("retries 429 and 5xx, not 4xx", () => {
+    expect([429, 500, 502, 503].every(retryable)).toBe(true);
+    expect([200, 400, 401, 403, 413].some(retryable)).toBe(false);
+  });
+});
+
+describe("bots and options", () => {
+  it("detects webdriver and crawler user agents", () => {
+    const ua = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    expect(isBot({ userAgent: ua })).toBe(false);
+    expect(isBot({ userAgent: ua, webdriver: true })).toBe(true);
+    expect(isBot({ userAgent: ua.replace("Chrome", "HeadlessChrome") })).toBe(true);
+    for (const b of ["Googlebot/2.1", "bingbot", "Baiduspider", "Yahoo! Slurp", "AhrefsBot", "facebookcrawler", "Chrome-Lighthouse"])
+      expect(isBot({ userAgent: b })).toBe(true);
+  });
+  it("ESM options map to the script tag's attribute semantics", () => {
+    const a = fromOptions({ site: "pk_x", consent: "required", cookieless: true, spa: false, gpc: true });
+    expect([a("site"), a("consent"), a("cookieless"), a("spa"), a("gpc"), a("api")]).toEqual(["pk_x", "required", "", "off", "honor", undefined]);
+    const b = fromOptions({ site: "pk_x" });
+    expect([b("consent"), b("cookieless"), b("spa"), b("gpc")]).toEqual([null, null, null, null]);
+  });
+});
+
+describe("forms", () => {
+  it("maps known names to event types, anything else to form_submit", () => {
+    expect(formType("trial_signup")).toBe("trial_signup");
+    expect(formType("chat")).toBe("chat");
+    expect(formType("car-interest")).toBe("form_submit");
+    expect(formType("")).toBe("form_submit");
+  });
+  it("recognises card numbers", () => {
+    for (const v of ["4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", " 378282246310005 ", "6011000990139424123"])
+      expect(CARD.test(v)).toBe(true);
+    for (const v of ["123456", "+49 170 1234", "hello 4111111111111111", "2024-01-01", "41111111111111111111"]) expect(CARD.test(v)).toBe(false);
+  });
+  it("flags sensitive fields", () => {
+    expect(sensitive({ type: "password" }, "pw", "x")).toBe(true);
+    expect(sensitive({ type: "hidden" }, "token", "x")).toBe(true);
+    expect(sensitive({ type: "text", autocomplete: "cc-number" }, "n", "x")).toBe(true);
+    for (const name of ["passcode", "card_holder", "cvc", "CVV2", "iban", "ssn", "user_password"])
+      expect(sensitive({ type: "text" }, name, "x")).toBe(true);
+    expect(sensitive({ type: "text" }, "notes", "4111 1111 1111 1111")).toBe(true);
+    expect(sensitive({ type: "text", id: "company" }, "company", "Acme")).toBe(false);
+    expect(sensitive({ type: "email" }, "email", "a@b.co")).toBe(false);
+  });
+  it("keeps only non-sensitive fields and finds the email", () => {
+    document.body.innerHTML = `<form data-es-event="trial_signup">
+      <input name="email" type="email" value=" ann@example.com ">
+      <input name="company" value="Acme">
+      <input name="password" type="password" value="hunter2">
+      <input name="pin" type="password" value="1234">
+      <input name="token" type="hidden" value="secret">
+      <input name="cardnumber" value="4111111111111111">
+      <input name="notes" value="4111 1111 1111 1111">
+      <input name="n2" autocomplete="cc-exp" value="12/29">
+      <input name="plan" type="radio" value="free"><input name="plan" type="radio" value="pro" checked>
+      <input name="news" type="checkbox" value="yes">
+      <select name="size"><option value="s">S</option><option value="m" selected>M</option></select>
+      <textarea name="msg">hi</textarea>
+      <input name="empty" value="">
+    </form>`;
+    const [p, email] = fields(document.querySelector("form")!);
+    expect(p).toEqual({ email: " ann@example.com ", company: "Acme", plan: "pro", size: "m", msg: "hi" });
+    expect(email).toBe("ann@example.com");
+  });
+  it("finds no email without an email field", () => {
+    document.body.innerHTML = `<form><input name="name" value="Ann"><input name="email" value="not-an-email"></form>`;
+    expect(fields(document.querySelector("form")!)[1]).toBeUndefined();
+  });
+});
+
+describe("hints application", () => {
+  it("hides tiered elements unless the tier is listed, sets promo codes", () => {
+    document.body.innerHTML = `<p data-es-tier="warm hot" id="a">A</p><p data-es-tier="hot" id="b">B</p><p id="c">C</p><b data-es-promo>default</b>`;
+    const $ = (id: string) => document.getElementById(id)!;
+    apply(undefined);
+    expect([$("a").hidden, $("b").hidden, $("c").hidden]).toEqual([true, true, false]);
+    expect(document.querySelector("[data-es-promo]")!.textContent).toBe("default");
+    apply({ tier: "warm", promo: { code: "WELCOME-A1", message: "10% off" }, segments: [], recommendations: [] });
+    expect([$("a").hidden, $("b").hidden]).toEqual([false, true]);
+    expect(document.querySelector("[data-es-promo]")!.textContent).toBe("WELCOME-A1");
+    apply({ tier: "hot", promo: null, segments: [], recommendations: [] });
+    expect([$("a").hidden, $("b").hidden]).toEqual([false, false]);
+    expect(document.querySelector("[data-es-promo]")!.textContent).toBe("WELCOME-A1");
+  });
+});
