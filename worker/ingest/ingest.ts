@@ -35,6 +35,8 @@ export interface IngestOutcome {
   accepted: number;
   duplicates: number;
   outcomes: ModelOutcome[];
+  /** Alerts this request wrote (pending delivery). */
+  alertIds: string[];
   /** D1 figures of this request, for benchmarks and the bench script. */
   stats: { roundTrips: number; rowsRead: number; rowsWritten: number; attempts: number };
 }
@@ -103,7 +105,7 @@ async function attemptIngest(
   // A request whose events are all duplicates and that sets nothing new
   // writes nothing: a resend must change nothing.
   if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !changesTraits(target, traitsIn, res.email)) {
-    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], stats };
+    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], stats };
   }
 
   // RT1b (rare): history for a merge or a stale model state.
@@ -157,9 +159,11 @@ async function attemptIngest(
     .map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state))
     .filter((w) => !unchanged(w, states));
   if (changed.length) stmts.push(writes.upsertScores(db, site.id, now, changed));
+  const alertIds: string[] = [];
   for (const o of outcomes) {
     for (const f of o.fired) {
       const id = "al_" + randomToken(12);
+      alertIds.push(id);
       stmts.push(
         writes.insertAlert(db, {
           id,
@@ -177,7 +181,7 @@ async function attemptIngest(
   }
   const rt2 = await db.batch(stmts);
   count(stats, rt2);
-  return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, stats };
+  return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, alertIds, stats };
 }
 
 function unchanged(w: ScoreWrite, states: ScoreRow[]): boolean {
