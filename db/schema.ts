@@ -113,6 +113,9 @@ export const sessions = sqliteTable(
     utmContent: text("utm_content"),
     country: text("country"),
     events: integer("events").notNull().default(0),
+    // The last products viewed in this session (ids, JSON array, at most 10):
+    // a new product view is counted as co-viewed with each of them, once.
+    products: text("products", { mode: "json" }).$type<string[]>(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("sessions_lead").on(t.leadId)],
 );
@@ -229,7 +232,9 @@ export const products = sqliteTable(
     views: integer("views").notNull().default(0),
     updatedAt: integer("updated_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("products_popular").on(t.siteId, t.views)],
+  // No index on views: every product view would rewrite it (a billed row write);
+  // "popular" scans the site's catalog by primary-key prefix instead.
+  (t) => [primaryKey({ columns: [t.siteId, t.id] })],
 );
 
 // Item-to-item co-views (both directions), counted once per session and pair.

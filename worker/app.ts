@@ -6,9 +6,12 @@ import { requireSecretKey } from "./http/auth";
 import { ApiError, errorResponse, onError } from "./http/errors";
 import "./lib/zod";
 import { adminEvents } from "./routes/admin-events";
+import { alertsRoutes } from "./routes/alerts";
+import { catalogRoutes } from "./routes/catalog";
 import { collect } from "./routes/collect";
 import { leadsRoutes } from "./routes/leads";
 import { modelsRoutes } from "./routes/models";
+import { publicRoutes } from "./routes/public";
 import { sitesRoutes } from "./routes/sites";
 
 export function createApp() {
@@ -18,6 +21,7 @@ export function createApp() {
 
   app.get("/v1/health", (c) => c.json({ ok: true }));
   app.route("/v1/collect", collect);
+  app.route("/v1", publicRoutes);
   app.route("/v1/admin/sites", sitesRoutes);
 
   const admin = new Hono<AppEnv>();
@@ -25,6 +29,8 @@ export function createApp() {
   admin.route("/events", adminEvents);
   admin.route("/models", modelsRoutes);
   admin.route("/leads", leadsRoutes);
+  admin.route("/", catalogRoutes);
+  admin.route("/alerts", alertsRoutes);
   app.route("/v1/admin", admin);
   return app;
 }

@@ -13,6 +13,9 @@ import type { Site } from "../sites/sites";
 import { randomToken } from "../lib/crypto";
 import { ApiError } from "../http/errors";
 import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventSource, type StoredEvent } from "./normalize";
+import { promoSql, toAllocate, type HeldCode } from "../promos/promos";
+import { catalogFromEvents, catalogSql } from "../recommend/catalog";
+import { coViews } from "../recommend/coviews";
 import { resolveLead } from "./resolve";
 import type { Traits, WireEvent } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
@@ -35,6 +38,8 @@ export interface IngestOutcome {
   accepted: number;
   duplicates: number;
   outcomes: ModelOutcome[];
+  /** Promo codes the lead holds after this request. */
+  codes: HeldCode[];
   /** Alerts this request wrote (pending delivery). */
   alertIds: string[];
   /** D1 figures of this request, for benchmarks and the bench script. */
@@ -81,6 +86,7 @@ async function attemptIngest(
 ): Promise<IngestOutcome> {
   const { site, visitor, now } = input;
   const ids = normalized.map((e) => e.id);
+  const viewedSessions = [...new Set(normalized.filter((e) => e.type === "product_view" && e.sessionId).map((e) => e.sessionId!))];
 
   // RT1: everything the decision needs, in one batch.
   const rt1 = await db.batch([
@@ -89,6 +95,8 @@ async function attemptIngest(
     reads.models(db, site.id),
     reads.scores(db, site.id, visitor, email),
     reads.existingEvents(db, site.id, ids),
+    promoSql.heldByVisitorOrEmail(db, site.id, visitor, email),
+    viewedSessions.length ? catalogSql.sessionProducts(db, site.id, viewedSessions) : db.prepare("SELECT NULL WHERE 0"),
   ]);
   count(stats, rt1);
   const byVisitor = (rt1[0]!.results[0] as LeadRow | undefined) ?? null;
@@ -96,6 +104,8 @@ async function attemptIngest(
   const models = siteModels(site.id, rt1[2]!.results as unknown as ModelRow[]);
   const states = rt1[3]!.results as unknown as ScoreRow[];
   const existing = new Set((rt1[4]!.results as { id: string }[]).map((r) => r.id));
+  const held = rt1[5]!.results as unknown as HeldCode[];
+  const sessionProducts = new Map((rt1[6]!.results as { id: string; products: string | null }[]).map((r) => [r.id, r.products ? (JSON.parse(r.products) as string[]) : []]));
 
   const fresh = normalized.filter((e) => !existing.has(e.id));
   const duplicates = repeated + (normalized.length - fresh.length);
@@ -105,7 +115,7 @@ async function attemptIngest(
   // A request whose events are all duplicates and that sets nothing new
   // writes nothing: a resend must change nothing.
   if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !changesTraits(target, traitsIn, res.email)) {
-    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], stats };
+    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], codes: held, stats };
   }
 
   // RT1b (rare): history for a merge or a stale model state.
@@ -152,7 +162,9 @@ async function attemptIngest(
   const ownEvents = target?.event_count ?? 0;
   if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId, ownEvents));
   if (res.mapVisitor && visitor) stmts.push(writes.mapVisitor(db, site.id, visitor, res.targetId, now));
-  for (const s of sessionTouches(fresh)) stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country));
+  const catalog = catalogChanges(fresh, sessionProducts);
+  for (const s of sessionTouches(fresh))
+    stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country, catalog.recent.get(s.id) ?? null));
   if (fresh.length) stmts.push(writes.insertEvents(db, site.id, res.targetId, visitor, fresh, ownEvents + (res.mergeFrom?.event_count ?? 0), now));
   // A score row that would not change is not rewritten (most page views match no rule).
   const changed = outcomes
@@ -179,9 +191,28 @@ async function attemptIngest(
       );
     }
   }
+  if (catalog.products.length) stmts.push(catalogSql.upsert(db, site.id, now, catalog.products));
+  if (catalog.products.some((p) => !p.url && p.pageUrl)) stmts.push(catalogSql.fillUrls(db, site.id, catalog.products));
+  if (catalog.pairs.length) stmts.push(catalogSql.coViews(db, site.id, catalog.pairs));
+
+  // Promo codes: allocate for eligible promos the lead holds none of, then read
+  // back what it holds (the answer's hints), in the same batch.
+  const allocations = toAllocate(outcomes.map((o) => ({ model: o.sm.name, promos: o.result.promos })), held);
+  for (const a of allocations) stmts.push(promoSql.allocate(db, site.id, a.model, a.promo, res.targetId, now));
+  const readsCodes = allocations.length > 0 || !!res.mergeFrom;
+  if (readsCodes) stmts.push(promoSql.heldBy(db, site.id, res.targetId));
+
   const rt2 = await db.batch(stmts);
   count(stats, rt2);
-  return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, alertIds, stats };
+  const codes = readsCodes ? (rt2[rt2.length - 1]!.results as unknown as HeldCode[]) : held;
+  return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, alertIds, codes, stats };
+}
+
+/** Products learned from product views, their co-views and each session's recent products. */
+function catalogChanges(fresh: StoredEvent[], before: Map<string, string[]>) {
+  const { products, viewsBySession } = catalogFromEvents(fresh);
+  const { pairs, recent } = coViews([...viewsBySession].map(([session, viewed]) => ({ session, before: before.get(session) ?? [], viewed })));
+  return { products, pairs, recent };
 }
 
 function unchanged(w: ScoreWrite, states: ScoreRow[]): boolean {
@@ -197,6 +228,11 @@ function unchanged(w: ScoreWrite, states: ScoreRow[]): boolean {
     row.interest === w.interest &&
     row.readiness === w.readiness
   );
+}
+
+/** Dev only: what a request cost in D1 (X-EdgeScore-D1), for the benchmarks. */
+export function d1Stats(s: IngestOutcome["stats"]): string {
+  return `rt=${s.roundTrips}; read=${s.rowsRead}; written=${s.rowsWritten}; attempts=${s.attempts}`;
 }
 
 function count(stats: IngestOutcome["stats"], results: D1Result[]) {

@@ -174,22 +174,24 @@ export const writes = {
          ON CONFLICT (site_id, id) DO UPDATE SET lead_id = excluded.lead_id`,
       )
       .bind(siteId, visitor, leadId, now),
-  touchSession: (db: D1Database, siteId: string, leadId: string, visitor: string | null, s: SessionTouch, country: string | null) =>
+  touchSession: (db: D1Database, siteId: string, leadId: string, visitor: string | null, s: SessionTouch, country: string | null, products: string[] | null) =>
     db
       .prepare(
         `INSERT INTO sessions (site_id, id, lead_id, visitor_id, started_at, last_seen, referrer, landing,
-           utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, events)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+           utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, events, products)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
          ON CONFLICT (site_id, id) DO UPDATE SET
            started_at = min(started_at, excluded.started_at), last_seen = max(last_seen, excluded.last_seen),
            referrer = coalesce(referrer, excluded.referrer), landing = coalesce(landing, excluded.landing),
            utm_source = coalesce(utm_source, excluded.utm_source), utm_medium = coalesce(utm_medium, excluded.utm_medium),
            utm_campaign = coalesce(utm_campaign, excluded.utm_campaign), utm_term = coalesce(utm_term, excluded.utm_term),
-           utm_content = coalesce(utm_content, excluded.utm_content), events = events + excluded.events`,
+           utm_content = coalesce(utm_content, excluded.utm_content), events = events + excluded.events,
+           products = coalesce(excluded.products, products)`,
       )
       .bind(
         siteId, s.id, leadId, visitor ?? "", s.startedAt, s.lastSeen, s.referrer, s.landing,
         s.utm.utm_source, s.utm.utm_medium, s.utm.utm_campaign, s.utm.utm_term, s.utm.utm_content, country, s.events,
+        products ? JSON.stringify(products) : null,
       ),
   /** All of a request's events in one statement: one bound JSON array, whatever the count. */
   /** `after`: the lead's last event number; the batch's events follow it in order. */

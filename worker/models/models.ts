@@ -3,6 +3,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { leadScores, models, modelVersions, promoCodes } from "../../db/schema";
+import { promoSql } from "../promos/promos";
+import type { Promo } from "../scoring/model";
 
 export interface ModelInfo {
   name: string;
@@ -39,9 +41,11 @@ export async function getModel(d1: D1Database, siteId: string, name: string) {
  * Stores a new version and starts rescoring: the cursor '' means "from the first
  * lead"; the cron (and the request's waitUntil) walk it to the end.
  */
-export async function putModel(d1: D1Database, siteId: string, name: string, document: unknown, now: number): Promise<ModelInfo> {
+export async function putModel(d1: D1Database, siteId: string, name: string, document: unknown, now: number, promos: Promo[] = []): Promise<ModelInfo> {
   const doc = JSON.stringify(document);
   await d1.batch([
+    // The model's promo codes become available; codes already held stay with their leads.
+    ...promos.map((p) => promoSql.addCodes(d1, siteId, name, p.id, p.codes)),
     d1
       .prepare(
         `INSERT INTO models (site_id, name, version, position, document, created_at, updated_at, rescore_cursor, rescore_done, rescore_total)

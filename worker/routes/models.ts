@@ -38,7 +38,7 @@ modelsRoutes.put("/:name", async (c) => {
   const parsed = parseModel(doc, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
   if (!parsed.ok) throw new ApiError(400, "invalid_model", `The model has ${parsed.issues.length} problem(s); see issues.`, parsed.issues);
   const existed = !!(await getModel(c.env.DB, site.id, name));
-  const saved = await putModel(c.env.DB, site.id, name, doc, Date.now());
+  const saved = await putModel(c.env.DB, site.id, name, doc, Date.now(), parsed.model.promos);
   c.executionCtx.waitUntil(runRescoring(c.env.DB, RESCORE_NOW_MS));
   return c.json(saved, existed ? 200 : 201);
 });

@@ -1,0 +1,2 @@
+DROP INDEX `products_popular`;--> statement-breakpoint
+ALTER TABLE `sessions` ADD `products` text;

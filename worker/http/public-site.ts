@@ -1,0 +1,36 @@
+// The checks every public route makes (SPEC §8): a known public key, an
+// allowed origin (then CORS headers go out), and the per-site and per-visitor
+// rate limits.
+import type { Context } from "hono";
+import { drizzle } from "drizzle-orm/d1";
+import type { AppEnv } from "../env";
+import { limiter } from "../lib/rate-limit";
+import { originAllowed, siteByPublicKey, type Site } from "../sites/sites";
+import { ApiError } from "./errors";
+
+export async function publicSite(c: Context<AppEnv>, publicKey: string, visitor: string, now: number): Promise<Site> {
+  const site = await siteByPublicKey(drizzle(c.env.DB), publicKey, now);
+  if (!site) throw new ApiError(401, "unknown_key", "Unknown site key: check data-site on the script tag.");
+  const origin = c.req.header("origin") ?? originOfReferer(c.req.header("referer"));
+  if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not in the site's allowed origins.");
+  c.set("corsOrigin", origin!);
+  const wait =
+    limiter.hit(`s:${site.id}`, site.rateSitePerMin, now) || limiter.hit(`v:${site.id}:${visitor}`, site.rateVisitorPerMin, now);
+  if (wait) throw new ApiError(429, "rate_limited", `Too many requests; retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
+  return site;
+}
+
+function originOfReferer(referer: string | undefined): string | null {
+  if (!referer) return null;
+  try {
+    return new URL(referer).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Country from Cloudflare's request metadata; the IP address itself is never stored. */
+export function countryOf(req: Request): string | null {
+  const cf = (req as Request & { cf?: { country?: unknown } }).cf;
+  return typeof cf?.country === "string" ? cf.country : null;
+}

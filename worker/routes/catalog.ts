@@ -1,0 +1,89 @@
+// PUT /v1/admin/products (catalog import) and the promo-code admin routes.
+import { Hono } from "hono";
+import * as z from "zod/mini";
+import type { AppEnv } from "../env";
+import { readJson } from "../http/body";
+import { notFound } from "../http/errors";
+import { parseOrThrow } from "../http/validate";
+import { text } from "../lib/zod";
+import { getModel } from "../models/models";
+import { promoSql } from "../promos/promos";
+import { catalogSql } from "../recommend/catalog";
+
+export const catalogRoutes = new Hono<AppEnv>();
+
+const optional = (max: number) => z.optional(z.nullable(text(max)));
+const productsBody = z.object({
+  products: z
+    .array(
+      z.object({
+        id: text(128, 1),
+        name: optional(500),
+        category: optional(128),
+        price: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(1e12)))),
+        url: optional(2048),
+        image: optional(2048),
+      }),
+    )
+    .check(z.minLength(1), z.maxLength(500)),
+});
+
+catalogRoutes.put("/products", async (c) => {
+  const body = parseOrThrow(productsBody, await readJson(c, 512 * 1024), "catalog");
+  const site = c.get("site");
+  const items = body.products.map((p) => ({
+    id: p.id,
+    name: p.name ?? null,
+    category: p.category ?? null,
+    price: p.price ?? null,
+    url: p.url ?? null,
+    image: p.image ?? null,
+    views: 0,
+  }));
+  // 100 products per statement keeps each bound JSON well under D1's limits.
+  const stmts = [];
+  for (let i = 0; i < items.length; i += 100) stmts.push(catalogSql.upsert(c.env.DB, site.id, Date.now(), items.slice(i, i + 100)));
+  await c.env.DB.batch(stmts);
+  return c.json({ imported: items.length });
+});
+
+catalogRoutes.get("/products", async (c) => {
+  const rows = await c.env.DB.prepare("SELECT id, name, category, price, url, image, views FROM products WHERE site_id = ?1 ORDER BY views DESC, id LIMIT 500")
+    .bind(c.get("site").id)
+    .all();
+  return c.json({ products: rows.results });
+});
+
+/** Every promo of every model: its codes and which lead holds which. */
+catalogRoutes.get("/promos", async (c) => {
+  const rows = await c.env.DB.prepare(
+    `SELECT p.model, p.promo_id, p.code, p.lead_id, p.assigned_at, l.email, l.name
+     FROM promo_codes p LEFT JOIN leads l ON l.id = p.lead_id WHERE p.site_id = ?1 ORDER BY p.model, p.promo_id, p.code`,
+  )
+    .bind(c.get("site").id)
+    .all<{ model: string; promo_id: string; code: string; lead_id: string | null; assigned_at: number | null; email: string | null; name: string | null }>();
+  const promos = new Map<string, { model: string; promo: string; available: number; codes: unknown[] }>();
+  for (const r of rows.results) {
+    const k = `${r.model}\u0000${r.promo_id}`;
+    const p = promos.get(k) ?? { model: r.model, promo: r.promo_id, available: 0, codes: [] };
+    if (!r.lead_id) p.available++;
+    p.codes.push({ code: r.code, lead: r.lead_id ? { id: r.lead_id, email: r.email, name: r.name } : null, assignedAt: r.assigned_at });
+    promos.set(k, p);
+  }
+  return c.json({ promos: [...promos.values()] });
+});
+
+const codesBody = z.object({ codes: z.array(text(64, 1)).check(z.minLength(1), z.maxLength(10_000)) });
+
+catalogRoutes.post("/promos/:model/:promo/codes", async (c) => {
+  const site = c.get("site");
+  const { model, promo } = c.req.param();
+  const m = await getModel(c.env.DB, site.id, model);
+  const doc = m?.document as { promos?: { id: string }[] } | undefined;
+  if (!m || !doc?.promos?.some((p) => p.id === promo)) throw notFound(`Promo "${promo}" of model "${model}"`);
+  const body = parseOrThrow(codesBody, await readJson(c, 512 * 1024), "codes");
+  const stmts = [];
+  for (let i = 0; i < body.codes.length; i += 1000) stmts.push(promoSql.addCodes(c.env.DB, site.id, model, promo, body.codes.slice(i, i + 1000)));
+  const res = await c.env.DB.batch(stmts);
+  return c.json({ added: res.reduce((n, r) => n + (r.meta.changes ?? 0), 0) }, 201);
+});
