@@ -5,7 +5,8 @@ import { copyFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { buildAll } from "./build.mjs";
 import { migrateLocal, root, startDev } from "./local.mjs";
-import { seedDemoSite } from "./seed.mjs";
+import { setupDemo } from "./demo-setup.mjs";
+import { seedDemoSites } from "./seed.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
 if (!existsSync(join(root, ".dev.vars"))) {
@@ -14,24 +15,20 @@ if (!existsSync(join(root, ".dev.vars"))) {
 }
 await buildAll();
 migrateLocal();
-const keys = seedDemoSite(undefined, port);
-const dev = await startDev({ port });
-let setup = null;
-try {
-  setup = await import("./demo-setup.mjs");
-} catch {}
-if (setup) await setup.setupDemo(dev.base, keys);
+const keys = seedDemoSites(undefined, port);
+const dev = await startDev({ port, vars: { DEMO_KEYS: JSON.stringify(keys) } });
+await setupDemo(dev.base, keys);
 
 console.log(`
   EdgeScore is running on http://localhost:${port}
 
-  Demo site keys (local only):
-    public key  ${keys.publicKey}
-    secret key  ${keys.secretKey}
-    webhook     ${keys.webhookSecret}
+  Demo sites (keys are local only, kept in .demo-keys.json):
+${Object.entries(keys)
+  .map(([demo, k]) => `    ${demo.padEnd(7)} http://localhost:${port}/demo/${demo}/   public ${k.publicKey}   secret ${k.secretKey}`)
+  .join("\n")}
 
-  Snippet:     <script async src="http://localhost:${port}/es.js" data-site="${keys.publicKey}"></script>
-  Try:         curl -s http://localhost:${port}/v1/admin/leads -H "Authorization: Bearer ${keys.secretKey}"
+  Snippet:     <script async src="http://localhost:${port}/es.js" data-site="${keys.shop.publicKey}"></script>
+  Try:         curl -s http://localhost:${port}/v1/admin/leads -H "Authorization: Bearer ${keys.shop.secretKey}"
   Stop:        Ctrl+C
 `);
 const stop = () => dev.stop().then(() => process.exit(0));
