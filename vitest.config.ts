@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { webhookReceiver } from "./test/support/webhook-receiver";
 
 // Two projects: `worker` runs inside workerd against a real local D1 with the
 // real migrations; `node` runs the snippet's unit tests (DOM) and the browser
@@ -15,6 +16,8 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ENVIRONMENT: "dev" },
+                // The Worker's outbound fetches (alert webhooks) go to a real receiver in Node.
+                outboundService: webhookReceiver,
               },
             }),
           ],

@@ -5,6 +5,7 @@ import type { AppEnv } from "./env";
 import { requireSecretKey } from "./http/auth";
 import { ApiError, errorResponse, onError } from "./http/errors";
 import "./lib/zod";
+import { dashboard, landing, securityHeaders } from "./dashboard";
 import { adminEvents } from "./routes/admin-events";
 import { alertsRoutes } from "./routes/alerts";
 import { catalogRoutes } from "./routes/catalog";
@@ -12,6 +13,7 @@ import { collect } from "./routes/collect";
 import { leadsRoutes } from "./routes/leads";
 import { modelsRoutes } from "./routes/models";
 import { publicRoutes } from "./routes/public";
+import { conversionsRoutes, reportRoutes } from "./routes/report";
 import { sitesRoutes } from "./routes/sites";
 
 export function createApp() {
@@ -31,6 +33,11 @@ export function createApp() {
   admin.route("/leads", leadsRoutes);
   admin.route("/", catalogRoutes);
   admin.route("/alerts", alertsRoutes);
+  admin.route("/report", reportRoutes);
+  admin.route("/conversions", conversionsRoutes);
   app.route("/v1/admin", admin);
+
+  app.route("/dashboard", dashboard(app));
+  app.get("/", securityHeaders, landing);
   return app;
 }

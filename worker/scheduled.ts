@@ -1,5 +1,6 @@
 // The cron (every minute): background work that must not depend on traffic.
 import type { Bindings } from "./env";
+import { deliverDue } from "./alerts/deliver";
 import { runRescoring } from "./models/rescore";
 
 // Well inside the 30 s a cron invocation may run on the paid plan; the next
@@ -7,5 +8,6 @@ import { runRescoring } from "./models/rescore";
 const RESCORE_BUDGET_MS = 20_000;
 
 export async function scheduled(env: Bindings, now: () => number = Date.now): Promise<void> {
-  await runRescoring(env.DB, RESCORE_BUDGET_MS, now);
+  // Alert retries (worker/alerts/deliver.ts) run beside rescoring, each within its own budget.
+  await Promise.all([runRescoring(env.DB, RESCORE_BUDGET_MS, now), deliverDue(env, { now, budgetMs: RESCORE_BUDGET_MS })]);
 }

@@ -6,8 +6,8 @@ import type { AppEnv } from "../env";
 import { readJson } from "../http/body";
 import { ApiError } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
-import { ingest } from "../ingest/ingest";
-import { d1Stats } from "./collect";
+import { deliverAlerts } from "../alerts/deliver";
+import { d1Stats, ingest } from "../ingest/ingest";
 import { adminEventsSchema, MAX_EVENTS } from "../ingest/schema";
 
 export const adminEvents = new Hono<AppEnv>();
@@ -30,6 +30,8 @@ adminEvents.post("/", async (c) => {
     country: null,
     now,
   });
+  // First delivery attempt of any alert this request fired, after the response (SPEC §7).
+  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(c.env, out.alertIds));
   if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-D1", d1Stats(out.stats));
   return c.json({ accepted: out.accepted, duplicates: out.duplicates, lead: out.leadId });
 });

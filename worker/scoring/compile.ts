@@ -52,6 +52,8 @@ export interface Compiled {
   triggers: { id: string; webhook: string | null; when: LeadPred }[];
   promos: { id: string; when: LeadPred }[];
   mustCount: number;
+  /** Every rule id, in model order; copied to build a result's breakdown. */
+  rulesTemplate: Record<string, { hits: number; points: number }>;
 }
 
 const cache = new WeakMap<Model, Compiled>();
@@ -132,5 +134,6 @@ function compile(model: Model): Compiled {
     triggers,
     promos,
     mustCount: rules.filter((r) => r.must).length,
+    rulesTemplate: Object.fromEntries(rules.map((r) => [r.id, { hits: 0, points: 0 }])),
   };
 }

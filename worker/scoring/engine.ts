@@ -273,12 +273,15 @@ function buildResult(c: Compiled, model: Model, k: Core, traits: Traits, state: 
   c.categories.forEach((cat, i) => {
     categories[cat.id] = { kind: cat.kind, value: round2(k.catValues[i] as number), max: cat.max };
   });
-  const rules: ScoreResult["rules"] = {};
+  // Copying a template that already has every key keeps V8 from building a 50-key object one
+  // insertion at a time (dictionary mode), the largest single cost of a result.
+  const rules: ScoreResult["rules"] = { ...c.rulesTemplate };
   const mustHaves: ScoreResult["mustHaves"] = [];
-  c.rules.forEach((r, i) => {
+  for (let i = 0; i < c.rules.length; i++) {
+    const r = c.rules[i] as CRule;
     rules[r.id] = { hits: k.hits[i] as number, points: round2(k.values[i] as number) };
     if (r.must) mustHaves.push({ id: r.id, met: k.met[i] === 1 });
-  });
+  }
   const disqualified = k.tierRank === -2;
   const promos: string[] = [];
   if (!disqualified) {

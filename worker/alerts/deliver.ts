@@ -1,0 +1,125 @@
+// Alert delivery: a signed POST to the trigger's webhook, at most once at a time per alert.
+//
+// Two drivers, one code path (deliverAlert):
+// - right after the request that fired the alert: the collect and admin-events routes hand
+//   `ingest`'s alert ids to `c.executionCtx.waitUntil(deliverAlerts(…))`, so a receiver hears
+//   about a hot lead within a fraction of a second;
+// - the cron (worker/scheduled.ts, every minute): deliverDue() retries what failed once its
+//   backoff has elapsed, and picks up anything a request could not send (isolate evicted,
+//   waitUntil cut short) once its lease has expired.
+//
+// Why the cron rather than Queues: the outbox is already a D1 table written in the same batch
+// as the score change (so an alert can never be lost between "scored" and "enqueued"); retries
+// need per-alert delays of minutes to hours that the table expresses directly
+// (`next_attempt_at`), and the cron already runs every minute for rescoring, locally too
+// (`wrangler dev --test-scheduled`). A Queue would add a second copy of the state to keep in
+// step, a consumer, and (on the free plan) a paid product, for no gain at these volumes.
+import type { Bindings } from "../env";
+import { checkWebhookUrl } from "../net/webhook-url";
+import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
+import { DELIVERY_HEADER, SIGNATURE_HEADER, USER_AGENT, signature, webhookBody, type AlertPayload } from "./sign";
+import { claim, dueIds, settle, type ClaimedAlert, type Outcome } from "./store";
+
+export const ATTEMPT_TIMEOUT_MS = 5_000;
+
+export interface DeliverOptions {
+  /** The clock (tests move it past `next_attempt_at`). */
+  now?: () => number;
+  /** Per-attempt timeout, 5 s by default. */
+  timeoutMs?: number;
+  random?: () => number;
+}
+
+export type DeliveryResult = "not_claimed" | Outcome["kind"] | "lost_claim";
+
+type Env = Pick<Bindings, "DB" | "ENVIRONMENT">;
+
+/** One attempt for one alert, if it is due and nobody else holds it. Never throws. */
+export async function deliverAlert(env: Env, id: string, opts: DeliverOptions = {}): Promise<DeliveryResult> {
+  const now = opts.now ?? Date.now;
+  try {
+    const a = await claim(env.DB, id, now());
+    if (!a) return "not_claimed";
+    const outcome = await attempt(env, a, opts, now);
+    const kept = await settle(env.DB, a, outcome);
+    return kept ? outcome.kind : "lost_claim";
+  } catch (err) {
+    // D1 unavailable or similar: the lease expires and the cron tries again.
+    console.error(`alert ${id}: delivery error: ${err instanceof Error ? err.message : String(err)}`);
+    return "not_claimed";
+  }
+}
+
+/** The alerts one request fired, in parallel (usually one). */
+export async function deliverAlerts(env: Env, ids: string[], opts: DeliverOptions = {}): Promise<DeliveryResult[]> {
+  return Promise.all(ids.map((id) => deliverAlert(env, id, opts)));
+}
+
+/** The cron's share: every due alert, a few at a time, within a time budget. */
+export async function deliverDue(
+  env: Env,
+  opts: DeliverOptions & { budgetMs?: number; limit?: number; concurrency?: number } = {},
+): Promise<{ attempted: number; results: Partial<Record<DeliveryResult, number>> }> {
+  const now = opts.now ?? Date.now;
+  const started = Date.now();
+  const budget = opts.budgetMs ?? 20_000;
+  const ids = await dueIds(env.DB, now(), opts.limit ?? 100);
+  const results: Partial<Record<DeliveryResult, number>> = {};
+  let next = 0;
+  // Workers allow 6 simultaneous outgoing connections per invocation.
+  const worker = async () => {
+    while (next < ids.length && Date.now() - started < budget) {
+      const r = await deliverAlert(env, ids[next++]!, opts);
+      results[r] = (results[r] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 6, ids.length) }, worker));
+  return { attempted: Object.values(results).reduce((s, n) => s + (n ?? 0), 0), results };
+}
+
+async function attempt(env: Env, a: ClaimedAlert, opts: DeliverOptions, now: () => number): Promise<Outcome> {
+  if (!a.webhook) return { kind: "no_webhook" };
+  // Re-checked at send time: the row may predate the policy or have been changed elsewhere.
+  const refused = checkWebhookUrl(a.webhook, { allowHttpLocalhost: env.ENVIRONMENT === "dev" });
+  if (refused) return { kind: "failed", error: `refused: ${refused}; not sent`, requested: false };
+  if (!a.secret) return { kind: "failed", error: "the site no longer exists; not sent", requested: false };
+
+  const body = webhookBody(JSON.parse(a.payload) as AlertPayload);
+  const error = await post(a.webhook, body, {
+    "Content-Type": "application/json",
+    "User-Agent": USER_AGENT,
+    [SIGNATURE_HEADER]: await signature(a.secret, body),
+    [DELIVERY_HEADER]: a.id,
+  }, opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
+  if (error === null) return { kind: "delivered", at: now() };
+  if (a.attempts >= MAX_ATTEMPTS) return { kind: "failed", error: `${error} (gave up after ${a.attempts} attempts)`, requested: true };
+  return { kind: "retry", error, nextAt: now() + retryDelayMs(a.attempts, opts.random) };
+}
+
+/** null on a 2xx; otherwise what went wrong, for `last_error` (never a secret). */
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string | null> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  let res: Response;
+  try {
+    // Never follow redirects: a 3xx could point anywhere (metadata service, private network),
+    // past the URL check. It counts as a failed attempt.
+    res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal });
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    if (name === "TimeoutError" || name === "AbortError" || signal.aborted) return `timeout: no answer within ${timeoutMs} ms`;
+    return `network error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
+  }
+  if (res.status >= 200 && res.status < 300) {
+    await res.body?.cancel().catch(() => {});
+    return null;
+  }
+  if (res.status >= 300 && res.status < 400) {
+    await res.body?.cancel().catch(() => {});
+    return `HTTP ${res.status}: redirect not followed${res.headers.get("location") ? ` (to ${res.headers.get("location")!.slice(0, 200)})` : ""}`;
+  }
+  let snippet = "";
+  try {
+    snippet = (await res.text()).replace(/\s+/g, " ").trim().slice(0, 200);
+  } catch {}
+  return `HTTP ${res.status}${snippet ? `: ${snippet}` : ""}`;
+}

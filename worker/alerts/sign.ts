@@ -1,0 +1,42 @@
+// The webhook request body and its signature (SPEC §7).
+//
+// Body: the payload stored with the alert when it fired (`{id, site, model, trigger, lead, events,
+// ts}`) plus a Slack-compatible `text` line, serialised once per attempt from the same stored
+// payload, so every attempt carries the same bytes. Signature: `sha256=` + hex HMAC-SHA256 of
+// exactly those bytes under the site's webhook secret.
+import { hmacSha256Hex } from "../lib/crypto";
+
+export const SIGNATURE_HEADER = "X-EdgeScore-Signature";
+export const DELIVERY_HEADER = "X-EdgeScore-Delivery";
+export const USER_AGENT = "EdgeScore-Webhooks/1";
+
+export interface AlertPayload {
+  id: string;
+  site: string;
+  model?: string;
+  trigger: string;
+  lead: { id: string; email: string | null; name: string | null; phone: string | null; score: number; tier: string; code: number };
+  events: { type: string; name?: string | null; url?: string | null; ts: number }[];
+  ts: number;
+}
+
+export async function signature(secret: string, rawBody: string): Promise<string> {
+  return "sha256=" + (await hmacSha256Hex(secret, rawBody));
+}
+
+/** Slack escapes: `&`, `<` and `>` are control characters in its message text. */
+const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** "🔥 Sam Buyer (+1 555 0199, sam@example.com) is hot: 40 points — test-drive" */
+export function alertText(p: AlertPayload): string {
+  const lead = p.lead ?? ({} as AlertPayload["lead"]);
+  const who = lead.name || lead.email || lead.phone || `Lead ${lead.id}`;
+  const contact = [lead.phone, lead.email].filter((x): x is string => !!x && x !== who);
+  const points = Math.round((lead.score ?? 0) * 10) / 10;
+  const text = `🔥 ${who}${contact.length ? ` (${contact.join(", ")})` : ""} is ${lead.tier}: ${points} points — ${p.trigger}`;
+  return slackEscape(text);
+}
+
+export function webhookBody(p: AlertPayload): string {
+  return JSON.stringify({ ...p, text: alertText(p) });
+}
