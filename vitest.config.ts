@@ -15,7 +15,14 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: "test-admin-token", ENVIRONMENT: "dev" },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  ENVIRONMENT: "dev",
+                  // Size of test/worker/load.test.ts (events).
+                  LOAD_EVENTS: process.env.LOAD_EVENTS ?? "20000",
+                  LOAD_CONCURRENCY: process.env.LOAD_CONCURRENCY ?? "16",
+                },
                 // The Worker's outbound fetches (alert webhooks) go to a real receiver in Node.
                 outboundService: webhookReceiver,
               },

@@ -216,6 +216,8 @@ export const promoCodes = sqliteTable(
     uniqueIndex("promo_codes_lead")
       .on(t.siteId, t.model, t.promoId, t.leadId)
       .where(sql`lead_id IS NOT NULL`),
+    // "Which codes does this lead hold": read on every request, written only on allocation.
+    index("promo_codes_holder").on(t.leadId).where(sql`lead_id IS NOT NULL`),
   ],
 );
 

@@ -16,8 +16,8 @@ export function wrangler(args, { quiet = true } = {}) {
   return r.stdout;
 }
 
-export function migrateLocal(persistTo) {
-  return wrangler(["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])]);
+export function migrateLocal(persistTo, config) {
+  return wrangler(["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...(config ? ["--config", config] : [])]);
 }
 
 export function sqlLocal(sql, persistTo) {
@@ -25,8 +25,9 @@ export function sqlLocal(sql, persistTo) {
 }
 
 /** Starts `wrangler dev`; resolves once it answers HTTP. */
-export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit" } = {}) {
+export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit", config, health = "/v1/health" } = {}) {
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
+  if (config) args.push("--config", config);
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries({ ENVIRONMENT: "dev", ...vars })) args.push("--var", `${k}:${v}`);
   const child = spawn(bin, args, { cwd: root, env: wranglerEnv, stdio: ["ignore", stdio, stdio], detached: false });
@@ -35,7 +36,7 @@ export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inh
   for (;;) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
     try {
-      const r = await fetch(`${base}/v1/health`);
+      const r = await fetch(`${base}${health}`);
       if (r.status < 500) break;
     } catch {}
     if (Date.now() > deadline) {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { buildAll } from "./build.mjs";
 import { migrateLocal, root, startDev } from "./local.mjs";
 import { setupDemo } from "./demo-setup.mjs";
+import { startReceiver } from "./receiver.mjs";
 import { seedDemoSites } from "./seed.mjs";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -18,6 +19,8 @@ migrateLocal();
 const keys = seedDemoSites(undefined, port);
 const dev = await startDev({ port, vars: { DEMO_KEYS: JSON.stringify(keys) } });
 await setupDemo(dev.base, keys);
+// The car dealer's webhook receiver: test-drive alerts show up on http://localhost:8788.
+const receiver = await startReceiver({ port: 8788, secret: keys.dealer.webhookSecret });
 
 console.log(`
   EdgeScore is running on http://localhost:${port}
@@ -27,10 +30,13 @@ ${Object.entries(keys)
   .map(([demo, k]) => `    ${demo.padEnd(7)} http://localhost:${port}/demo/${demo}/   public ${k.publicKey}   secret ${k.secretKey}`)
   .join("\n")}
 
+  Test-drive alerts (the dealer's webhook receiver): http://localhost:8788
+  Simulate the dealer's email open + click:  node scripts/demo-email.mjs you@example.com
+
   Snippet:     <script async src="http://localhost:${port}/es.js" data-site="${keys.shop.publicKey}"></script>
   Try:         curl -s http://localhost:${port}/v1/admin/leads -H "Authorization: Bearer ${keys.shop.secretKey}"
   Stop:        Ctrl+C
 `);
-const stop = () => dev.stop().then(() => process.exit(0));
+const stop = () => Promise.all([dev.stop(), receiver.close?.()]).then(() => process.exit(0));
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -13,10 +13,8 @@ let respond: (url: string) => Promise<any> = async () => ({ status: 200, json: a
 let n = 0;
 let site = "";
 
-const attrs =
-  (o: Record<string, string | null> = {}): Attr =>
-  (k) =>
-    k in o ? o[k] : k == "site" ? site : null;
+// Like a script tag's dataset: absent attributes are undefined.
+const attrs = (o: Record<string, string | null> = {}): Attr => ({ site, ...o });
 
 // Every test gets a new site key: instances from earlier tests stay attached to
 // the shared document and history, so each test only looks at its own requests.
@@ -135,12 +133,23 @@ describe("queue and transport", () => {
   });
 
   it("cuts long strings to the API's limits", async () => {
+    const title = document.title;
     const es = boot();
-    es("track", "big", { text: "y".repeat(3000), list: ["z".repeat(900)] });
+    history.replaceState(null, "", "/long?q=" + "u".repeat(3000));
+    document.title = "t".repeat(3000);
+    try {
+      es("track", "big", { text: "y".repeat(3000), list: ["z".repeat(1200)], short: "s" });
+    } finally {
+      document.title = title;
+      history.replaceState(null, "", "/");
+    }
     await vi.advanceTimersByTimeAsync(1000);
     const e = events().find((e) => e.name == "big");
-    expect(e.props.text).toHaveLength(500);
-    expect(e.props.list[0]).toHaveLength(500);
+    expect(e.props.text).toHaveLength(1000); // props: ≤ 1,000 (the API's limit)
+    expect(e.props.list[0]).toHaveLength(1000);
+    expect(e.props.short).toBe("s");
+    expect(e.url).toHaveLength(1000); // url and ref: ≤ 1,000 (the API allows 2,048)
+    expect(e.title).toHaveLength(500); // title: ≤ 500 (the API allows 512)
   });
 });
 
@@ -165,6 +174,20 @@ describe("sessions and page views", () => {
     expect(last.events.map((e) => e.type)).toEqual(["session_start", "custom"]);
     expect(last.events[0].props.utm_source).toBe("news");
     expect(last.visitor).toBe(mine()[0]!.body.visitor);
+  });
+
+  it("gives session_start the timestamp of the event that starts the session (the server orders by time)", async () => {
+    let t = Date.now();
+    const now = vi.spyOn(Date, "now").mockImplementation(() => t++); // every call a new ms
+    try {
+      boot();
+    } finally {
+      now.mockRestore();
+    }
+    await vi.advanceTimersByTimeAsync(1000);
+    const [ss, pv] = events();
+    expect([ss.type, pv.type]).toEqual(["session_start", "page_view"]);
+    expect(ss.ts).toBe(pv.ts);
   });
 
   it("records SPA navigation once per URL change (pushState, replaceState, popstate, hashchange)", async () => {

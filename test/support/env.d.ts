@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[];
+      LOAD_EVENTS: string;
+      LOAD_CONCURRENCY: string;
     }
     interface GlobalProps {
       mainModule: typeof import("../../worker/index");

@@ -223,6 +223,14 @@ describe("POST /v1/collect", () => {
     expect(JSON.parse(leads[0]!.traits)).toEqual({ plan: "pro", email: "bo@example.com", name: "Bo" });
   });
 
+  it("stores a string cut inside an emoji (a lone surrogate) with U+FFFD instead of refusing the batch", async () => {
+    const site = await createSite();
+    const cut = "Trail boots \ud83e"; // the first half of 🥾
+    const res = await collect(`{"site":"${site.publicKey}","visitor":"v","events":[{"id":"s1","type":"page_view","ts":${Date.now()},"title":${JSON.stringify(cut)}}]}`);
+    expect(res.status).toBe(200);
+    expect(await rows("SELECT title FROM events")).toEqual([{ title: "Trail boots \ufffd" }]);
+  });
+
   it("never stores the IP address", async () => {
     const site = await createSite();
     await call("/v1/collect", {

@@ -23,14 +23,14 @@ const primitive = z.union([text(1000), z.number().check(z.refine(Number.isFinite
 // enough for commerce events without unbounded documents.
 const propValue = z.union([
   primitive,
-  z.array(z.union([primitive, z.record(safeKey(64), primitive)])).check(z.maxLength(100)),
-  z.record(safeKey(64), primitive),
+  z.array(z.union([primitive, z.record(safeKey(128), primitive)])).check(z.maxLength(100)),
+  z.record(safeKey(128), primitive),
 ]);
-const props = z.record(safeKey(64), propValue).check(
+const props = z.record(safeKey(128), propValue).check(
   z.refine((o) => Object.keys(o).length <= 100, "must have at most 100 keys"),
 );
 
-export const traitsSchema = z.record(safeKey(64), primitive).check(
+export const traitsSchema = z.record(safeKey(128), primitive).check(
   z.refine((o) => Object.keys(o).length <= 100, "must have at most 100 traits"),
 );
 export type Traits = z.infer<typeof traitsSchema>;
@@ -42,7 +42,7 @@ export const eventSchema = z
     id,
     type: z.enum(EVENT_TYPES),
     ts: z.int().check(z.gte(0)),
-    name: z.optional(text(128, 1)),
+    name: z.optional(text(1000, 1)),
     url: z.optional(text(2048)),
     ref: z.optional(text(2048)),
     title: z.optional(text(512)),

@@ -55,13 +55,19 @@ export const reads = {
     db.prepare(`SELECT ${LEAD_COLS} FROM leads l WHERE l.site_id = ?1 AND l.email = ?2`).bind(siteId, email),
   models: (db: D1Database, siteId: string) =>
     db.prepare("SELECT name, version, position, document FROM models WHERE site_id = ?1 ORDER BY position").bind(siteId),
-  /** Score states of the leads a request may touch (by visitor and by email). */
+  /**
+   * Score states of the leads a request may touch (by visitor and by email).
+   * Two `=` lookups joined by UNION, not `IN (…) OR IN (…)`: SQLite answers an
+   * OR of subqueries with a full scan, which made every request O(leads).
+   */
   scores: (db: D1Database, siteId: string, visitor: string | null, email: string | null) =>
     db
       .prepare(
         `SELECT lead_id, model, model_version, state, score, fit, interest, tier, code, readiness FROM lead_scores
-         WHERE lead_id IN (SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2)
-            OR lead_id IN (SELECT id FROM leads WHERE site_id = ?1 AND email = ?3)`,
+           WHERE lead_id = (SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2)
+         UNION
+         SELECT lead_id, model, model_version, state, score, fit, interest, tier, code, readiness FROM lead_scores
+           WHERE lead_id = (SELECT id FROM leads WHERE site_id = ?1 AND email = ?3)`,
       )
       .bind(siteId, visitor, email),
   existingEvents: (db: D1Database, siteId: string, ids: string[]) =>

@@ -10,14 +10,22 @@ z.config(en());
 
 const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-/** A string that is well-formed UTF-16 (lone surrogates cannot be stored faithfully). */
+/**
+ * A bounded string, made well-formed: a lone surrogate (a client that cut a
+ * string inside an emoji, or garbage) becomes U+FFFD instead of costing the
+ * whole batch, and nothing malformed reaches storage.
+ */
 export const text = (max: number, min = 0) =>
-  z.string().check(
-    z.minLength(min),
-    z.maxLength(max),
-    z.refine((s) => s.isWellFormed(), "must be well-formed UTF-16 (no lone surrogates)"),
+  z.pipe(
+    z.string().check(z.minLength(min), z.maxLength(max)),
+    z.transform((s: string) => (s.isWellFormed() ? s : s.toWellFormed())),
   );
 
 /** Object keys that could pollute prototypes when merged are refused outright. */
 export const safeKey = (max: number) =>
-  text(max, 1).check(z.refine((k) => !RESERVED_KEYS.has(k), "is a reserved key name"));
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((k) => !RESERVED_KEYS.has(k), "is a reserved key name"),
+    z.refine((k) => k.isWellFormed(), "must be well-formed UTF-16"),
+  );

@@ -39,9 +39,9 @@ export const promoSql = {
   heldByVisitorOrEmail: (db: D1Database, siteId: string, visitor: string | null, email: string | null) =>
     db
       .prepare(
-        `SELECT model, promo_id, code FROM promo_codes WHERE site_id = ?1 AND lead_id IS NOT NULL AND (
-           lead_id IN (SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2)
-           OR lead_id IN (SELECT id FROM leads WHERE site_id = ?1 AND email = ?3))`,
+        `SELECT model, promo_id, code FROM promo_codes WHERE site_id = ?1 AND lead_id = (SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2)
+         UNION
+         SELECT model, promo_id, code FROM promo_codes WHERE site_id = ?1 AND lead_id = (SELECT id FROM leads WHERE site_id = ?1 AND email = ?3)`,
       )
       .bind(siteId, visitor, email),
 };

@@ -12,7 +12,10 @@ import { recommend } from "../recommend/recommend";
 
 export const publicRoutes = new Hono<AppEnv>();
 
-const count = (max: number) => z.optional(z.string().check(z.refine((s) => /^\d{1,3}$/.test(s) && +s >= 0 && +s <= max, `must be an integer from 0 to ${max}`)));
+// Counts above the maximum are clamped, not refused: a page asking for 50
+// recommendations gets 20 rather than none.
+const count = (max: number) =>
+  z.optional(z.pipe(z.string().check(z.regex(/^\d{1,4}$/, "must be a whole number")), z.transform((s: string) => String(Math.min(+s, max)))));
 const query = z.object({
   site: text(64, 1),
   visitor: z.optional(text(128, 1)),

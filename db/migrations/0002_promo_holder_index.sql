@@ -1,0 +1,1 @@
+CREATE INDEX `promo_codes_holder` ON `promo_codes` (`lead_id`) WHERE lead_id IS NOT NULL;

@@ -1,0 +1,168 @@
+// `npm run bench`: EdgeScore's ingest under load, against the limit of this
+// stack on this machine. Starts two Workers with `wrangler dev`, each on its own
+// fresh local D1: EdgeScore (50-rule model) and a baseline that only validates
+// and inserts events (scripts/baseline/). Drives both from this process with the
+// same realistic traffic (batches of 1-20 events, many visitors, 5% resends),
+// then prints events/s, request latency p50/p95/p99, D1 rows read and written
+// per event, the ratio EdgeScore/baseline (goal >= 0.8), the snippet size and
+// the engine's cost per event. Results as JSON in bench-results/bench.json.
+// Options: --requests N (default 3000), --concurrency C (default 8).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { buildAll } from "./build.mjs";
+import { fiftyRuleModel } from "./bench-ingest.mjs";
+import { migrateLocal, root, startDev } from "./local.mjs";
+
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const REQUESTS = arg("requests", 3000);
+const CONCURRENCY = arg("concurrency", 8);
+const ORIGIN = "https://bench.example";
+const TOKEN = "bench-admin-token";
+
+function rng(seed) {
+  return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** The same request list for both workers: mostly small beacons, a few big flushes, 5% resends. */
+export function traffic(n, publicKey) {
+  const rand = rng(7);
+  const out = [];
+  const paths = ["/", "/p1/a", "/p2/b", "/pricing", "/careers", "/p3/c?q=1", "/p4/d?q=2"];
+  let id = 0;
+  while (out.length < n) {
+    if (out.length > 10 && rand() < 0.05) {
+      out.push(out[Math.floor(rand() * out.length)]);
+      continue;
+    }
+    const visitor = `bv${Math.floor(rand() * 2000)}`;
+    const r = rand();
+    const size = r < 0.6 ? 1 : r < 0.85 ? 1 + Math.floor(rand() * 4) : 5 + Math.floor(rand() * 16);
+    const events = Array.from({ length: size }, () => {
+      const t = rand();
+      const type = t < 0.75 ? "page_view" : t < 0.85 ? "custom" : t < 0.92 ? "chat" : t < 0.97 ? "product_view" : "trial_signup";
+      return {
+        id: `bench-${id++}`,
+        type,
+        ts: Date.now(),
+        url: `https://bench.example${paths[Math.floor(rand() * paths.length)]}`,
+        ...(type === "custom" ? { name: `c${Math.floor(rand() * 10)}` } : {}),
+        ...(type === "product_view" ? { props: { id: `sku${Math.floor(rand() * 50)}`, category: `cat${Math.floor(rand() * 5)}` } } : {}),
+      };
+    });
+    out.push(JSON.stringify({ site: publicKey, visitor, session: `${visitor}-s`, events }));
+  }
+  return out;
+}
+
+async function drive(base, bodies) {
+  const lat = [];
+  let events = 0;
+  let read = 0;
+  let written = 0;
+  let errors = 0;
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const t = performance.now();
+        const res = await fetch(`${base}/v1/collect`, { method: "POST", headers: { "content-type": "text/plain", origin: ORIGIN }, body });
+        const json = await res.json().catch(() => null);
+        lat.push(performance.now() - t);
+        if (res.status !== 200) {
+          errors++;
+          continue;
+        }
+        events += JSON.parse(body).events.length;
+        const s = Object.fromEntries((res.headers.get("x-edgescore-d1") ?? "").split(";").map((kv) => kv.trim().split("=")));
+        read += Number(s.read ?? 0);
+        written += Number(s.written ?? 0);
+        void json;
+      }
+    }),
+  );
+  const secs = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  const q = (p) => +lat[Math.min(lat.length - 1, Math.floor(p * lat.length))].toFixed(1);
+  return {
+    requests: bodies.length,
+    events,
+    errors,
+    seconds: +secs.toFixed(2),
+    eventsPerSec: Math.round(events / secs),
+    requestsPerSec: Math.round(bodies.length / secs),
+    p50ms: q(0.5),
+    p95ms: q(0.95),
+    p99ms: q(0.99),
+    rowsReadPerEvent: +(read / events).toFixed(2),
+    rowsWrittenPerEvent: +(written / events).toFixed(2),
+  };
+}
+
+async function run(name, config, health, setup) {
+  const dir = mkdtempSync(join(tmpdir(), `edgescore-${name}-`));
+  migrateLocal(dir, config);
+  const port = name === "edgescore" ? 8797 : 8798;
+  const dev = await startDev({ port, persistTo: dir, config, health, vars: { ADMIN_TOKEN: TOKEN }, stdio: "ignore" });
+  try {
+    const publicKey = await setup(dev.base);
+    const bodies = traffic(REQUESTS, publicKey);
+    await drive(dev.base, bodies.slice(0, 100).map((b) => b.replace(/bench-/g, "warm-"))); // warm up JIT and caches
+    return await drive(dev.base, bodies);
+  } finally {
+    await dev.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function edgescoreSetup(base) {
+  const site = await (await fetch(`${base}/v1/admin/sites`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name: "bench", origins: [ORIGIN], rateLimits: { visitorPerMinute: 100000, sitePerMinute: 10000000 } }) })).json();
+  const put = await fetch(`${base}/v1/admin/models/bench`, { method: "PUT", headers: { authorization: `Bearer ${site.secretKey}` }, body: JSON.stringify(fiftyRuleModel()) });
+  if (!put.ok) throw new Error(await put.text());
+  return site.publicKey;
+}
+
+function engineFigures() {
+  try {
+    const out = execFileSync(join(root, "node_modules/.bin/tsx"), [join(root, "scripts/bench-engine.ts"), "--json"], { cwd: root, encoding: "utf8", timeout: 120_000 });
+    return JSON.parse(out.slice(out.indexOf("{")));
+  } catch (e) {
+    return { error: String(e.message ?? e).split("\n")[0] };
+  }
+}
+
+await buildAll();
+const edgescore = await run("edgescore", undefined, "/v1/health", edgescoreSetup);
+const baseline = await run("baseline", join(root, "scripts/baseline/wrangler.toml"), "/", async () => "pk_baseline");
+const js = readFileSync(join(root, "public/es.js"));
+const result = {
+  when: new Date().toISOString(),
+  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+  requests: REQUESTS,
+  concurrency: CONCURRENCY,
+  edgescore,
+  baseline,
+  ratio: +(edgescore.eventsPerSec / baseline.eventsPerSec).toFixed(2),
+  snippet: { minified: js.length, gzip: gzipSync(js, { level: 9 }).length },
+  engine: engineFigures(),
+};
+mkdirSync(join(root, "bench-results"), { recursive: true });
+writeFileSync(join(root, "bench-results/bench.json"), JSON.stringify(result, null, 2) + "\n");
+
+const row = (label, r) =>
+  `${label.padEnd(10)} ${String(r.eventsPerSec).padStart(8)} ${String(r.requestsPerSec).padStart(7)} ${String(r.p50ms).padStart(7)} ${String(r.p95ms).padStart(7)} ${String(r.p99ms).padStart(7)} ${String(r.rowsReadPerEvent).padStart(9)} ${String(r.rowsWrittenPerEvent).padStart(9)} ${String(r.errors).padStart(6)}`;
+console.log(`\nPOST /v1/collect, ${REQUESTS} requests (1-20 events, 2,000 visitors, 5% resends), concurrency ${CONCURRENCY}, local wrangler dev + D1`);
+console.log(`${"worker".padEnd(10)} ${"events/s".padStart(8)} ${"req/s".padStart(7)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"read/ev".padStart(9)} ${"write/ev".padStart(9)} ${"errors".padStart(6)}`);
+console.log(row("edgescore", edgescore));
+console.log(row("baseline", baseline));
+console.log(`ratio EdgeScore / baseline (events/s): ${result.ratio}  (goal >= 0.8)`);
+console.log(`snippet: ${result.snippet.minified} B minified, ${result.snippet.gzip} B gzip`);
+console.log(`engine: ${JSON.stringify(result.engine)}`);
+console.log("results: bench-results/bench.json");

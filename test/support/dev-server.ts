@@ -1,0 +1,145 @@
+// End-to-end support: builds the snippet, runs the real Worker with `wrangler dev`
+// on a migrated local D1 in a temp dir (no network, no account), creates a site
+// through the operator API, and serves test pages from a tiny Node server on a
+// second port (a different origin, like a customer's site).
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { type AddressInfo, createServer as netServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+// @ts-expect-error plain .mjs build script without types
+import { buildSdk } from "../../scripts/build-sdk.mjs";
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, "../..");
+export const ADMIN = "test-admin";
+
+export interface Keys {
+  id: string;
+  publicKey: string;
+  secretKey: string;
+  webhookSecret: string;
+}
+
+export interface Dev {
+  worker: string;
+  pages: string;
+  keys: Keys;
+  /** Serves `html` at `path` on the pages server. */
+  page(path: string, html: string): string;
+  /** The snippet tag for this site. */
+  tag(attrs?: string): string;
+  /** Rows from the local D1. */
+  sql<T = Record<string, unknown>>(query: string): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export const freePort = (): Promise<number> =>
+  new Promise((res, rej) => {
+    const s = netServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => res(p));
+    });
+  });
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startDev(): Promise<Dev> {
+  await buildSdk();
+  const tmp = mkdtempSync(join(tmpdir(), "es-e2e-"));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" };
+  await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", tmp], { cwd: ROOT, env });
+  const [wp, pp] = [await freePort(), await freePort()];
+  const worker = `http://127.0.0.1:${wp}`;
+  const pages = `http://127.0.0.1:${pp}`;
+  let log = "";
+  const child: ChildProcess = spawn(
+    "npx",
+    ["wrangler", "dev", "--port", String(wp), "--ip", "127.0.0.1", "--persist-to", tmp, "--var", `ADMIN_TOKEN:${ADMIN}`, "--show-interactive-dev-session=false"],
+    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {}
+  };
+  // Ready when the Worker answers.
+  for (let i = 0; ; i++) {
+    if (child.exitCode != null) throw new Error("wrangler dev exited:\n" + log);
+    try {
+      const r = await fetch(worker + "/es.js");
+      if (r.ok) break;
+    } catch {}
+    if (i > 300) {
+      kill();
+      throw new Error("wrangler dev did not start:\n" + log);
+    }
+    await wait(200);
+  }
+  const res = await fetch(worker + "/v1/admin/sites", {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "e2e", origins: [pages] }),
+  });
+  if (!res.ok) {
+    kill();
+    throw new Error(`POST /v1/admin/sites: ${res.status} ${await res.text()}`);
+  }
+  const keys = (await res.json()) as Keys;
+  const routes = new Map<string, string>();
+  const server: Server = createServer((req, rs) => {
+    const html = routes.get((req.url || "/").split("?")[0]!.split("#")[0]!);
+    rs.writeHead(html == null ? 404 : 200, {
+      "content-type": "text/html; charset=utf-8",
+      // The snippet must work under a strict CSP that only allows its own origin.
+      "content-security-policy": `default-src 'self'; script-src 'self' ${worker} 'sha256-${STUB_HASH}'; connect-src ${worker}; style-src 'self'`,
+    });
+    rs.end(html ?? "not found");
+  });
+  await new Promise<void>((r) => server.listen(pp, "127.0.0.1", r));
+  return {
+    worker,
+    pages,
+    keys,
+    page(path, html) {
+      routes.set(path.split(/[?#]/)[0]!, html);
+      return pages + path;
+    },
+    tag(attrs = "") {
+      return `<script async src="${worker}/es.js" data-site="${keys.publicKey}" ${attrs}></script>`;
+    },
+    async sql(query) {
+      // The dev server holds the same SQLite file: a busy database is retried.
+      for (let i = 0; ; i++) {
+        try {
+          const { stdout } = await run("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", tmp, "--json", "--command", query], {
+            cwd: ROOT,
+            env,
+            maxBuffer: 64 << 20,
+          });
+          return JSON.parse(stdout)[0].results;
+        } catch (e) {
+          if (i >= 4) throw new Error(`d1 execute failed: ${(e as { stderr?: string }).stderr || e}`);
+          await wait(300);
+        }
+      }
+    },
+    async stop() {
+      kill();
+      await new Promise((r) => server.close(r));
+      await wait(300);
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The pre-load stub from SPEC §2, allowed by hash in the pages' CSP. */
+export const STUB = "window.edgescore=window.edgescore||function(){(edgescore.q=edgescore.q||[]).push(arguments)}";
+import { createHash } from "node:crypto";
+const STUB_HASH = createHash("sha256").update(STUB).digest("base64");
