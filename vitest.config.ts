@@ -34,6 +34,31 @@ export default defineConfig(async () => {
             setupFiles: ["./test/support/apply-migrations.ts"],
           },
         },
+        // The same Worker in queue ingest mode (wrangler.toml [env.queue]).
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml", environment: "queue" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  ENVIRONMENT: "dev",
+                  // Size of test/worker/load.test.ts (events).
+                  LOAD_EVENTS: process.env.LOAD_EVENTS ?? "20000",
+                  LOAD_CONCURRENCY: process.env.LOAD_CONCURRENCY ?? "16",
+                },
+                // The Worker's outbound fetches (alert webhooks) go to a real receiver in Node.
+                outboundService: webhookReceiver,
+              },
+            }),
+          ],
+          test: {
+            name: "worker-queue",
+            include: ["test/worker-queue/**/*.test.ts"],
+            setupFiles: ["./test/support/apply-migrations.ts"],
+          },
+        },
         {
           test: {
             name: "node",

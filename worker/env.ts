@@ -1,3 +1,4 @@
+import type { IngestMessage } from "./queue/ingest-queue";
 import type { Site } from "./sites/sites";
 
 // The Worker's bindings (wrangler.toml, secrets and .dev.vars).
@@ -8,6 +9,12 @@ export interface Bindings {
   ADMIN_TOKEN?: string;
   /** "dev" allows http://localhost webhooks and relaxes nothing else. */
   ENVIRONMENT?: string;
+  /** "direct" (default): /v1/collect writes to D1 itself; "queue": it enqueues and the consumer writes. */
+  INGEST_MODE?: string;
+  /** The ingest queue (queue mode only; `[env.queue]` in wrangler.toml). */
+  INGEST_QUEUE?: Queue<IngestMessage>;
+  /** Local dev only (`npm start`): the demo sites' keys as JSON, for the landing page's demo links. */
+  DEMO_KEYS?: string;
 }
 
 export interface Variables {

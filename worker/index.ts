@@ -1,5 +1,6 @@
 import { createApp } from "./app";
 import type { Bindings } from "./env";
+import { consumeIngest, type IngestMessage } from "./queue/ingest-queue";
 import { scheduled } from "./scheduled";
 
 const app = createApp();
@@ -7,4 +8,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   scheduled: (_controller, env, ctx) => ctx.waitUntil(scheduled(env)),
-} satisfies ExportedHandler<Bindings>;
+  queue: (batch, env) => consumeIngest(batch, env),
+} satisfies ExportedHandler<Bindings, IngestMessage>;

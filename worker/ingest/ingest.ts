@@ -22,7 +22,7 @@ import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, t
 import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
 
 export interface IngestInput {
-  site: Site;
+  site: Pick<Site, "id">;
   source: EventSource;
   visitor: string | null;
   email: string | null;

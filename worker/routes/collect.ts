@@ -8,6 +8,8 @@ import { countryOf, publicSite } from "../http/public-site";
 import { parseOrThrow } from "../http/validate";
 import { deliverAlerts } from "../alerts/deliver";
 import { hintsFrom } from "../hints/hints";
+import { readHints } from "../hints/read-hints";
+import { clampTs } from "../ingest/normalize";
 import { d1Stats, ingest } from "../ingest/ingest";
 import { collectSchema, MAX_EVENTS } from "../ingest/schema";
 
@@ -24,6 +26,15 @@ collect.post("/", async (c) => {
     throw new ApiError(413, "too_many_events", `At most ${MAX_EVENTS} events per request; got ${n.length}.`);
   const body = parseOrThrow(collectSchema, raw, "collect body");
   const site = await publicSite(c, body.site, body.visitor, now);
+
+  if (c.env.INGEST_MODE === "queue" && c.env.INGEST_QUEUE) {
+    // Queue mode: accepted for writing; duplicates are sorted out by the consumer.
+    // The hints are the visitor's as of its last written event.
+    const events = body.events.map((e) => ({ ...e, ts: clampTs(e.ts, now, "browser") }));
+    await c.env.INGEST_QUEUE.send({ site: { id: site.id }, visitor: body.visitor, session: body.session, events, traits: body.traits, country: countryOf(c.req.raw), receivedAt: now });
+    const hints = await readHints(c.env.DB, site.id, body.visitor, { recommend: 0, product: null }, now);
+    return c.json({ accepted: events.length, duplicates: 0, queued: true, hints });
+  }
 
   const out = await ingest(c.env.DB, {
     site,

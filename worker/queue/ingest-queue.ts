@@ -1,0 +1,71 @@
+// Queue ingest mode (INGEST_MODE = "queue", `wrangler deploy --env queue`):
+// /v1/collect validates, authorizes and enqueues; the consumer writes. Beyond
+// what one D1 database takes as one transaction per request, this batches the
+// writes per lead: every message of a queue batch for the same visitor becomes
+// one ingest (one read batch, one write batch), so a lead that sends 10 beacons
+// in a few seconds costs 1 D1 transaction, not 10, and concurrent requests for
+// one lead stop contending for its version guard.
+import type { Bindings } from "../env";
+import { ingest } from "../ingest/ingest";
+import type { Traits, WireEvent } from "../ingest/schema";
+import type { Site } from "../sites/sites";
+
+export interface IngestMessage {
+  /** Only the id: secrets and keys never travel through the queue. */
+  site: Pick<Site, "id">;
+  visitor: string;
+  session?: string | undefined;
+  events: WireEvent[];
+  traits?: Traits | undefined;
+  country: string | null;
+  /** When the Worker received the request: browser clocks are clamped against it. */
+  receivedAt: number;
+}
+
+interface Group {
+  site: Pick<Site, "id">;
+  visitor: string;
+  messages: Message<IngestMessage>[];
+}
+
+/** Messages of one batch grouped per (site, visitor), in arrival order. */
+export function groupByLead(messages: readonly Message<IngestMessage>[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const m of messages) {
+    const key = `${m.body.site.id}\u0000${m.body.visitor}`;
+    const g = groups.get(key) ?? { site: m.body.site, visitor: m.body.visitor, messages: [] };
+    g.messages.push(m);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+
+export async function consumeIngest(batch: MessageBatch<IngestMessage>, env: Bindings): Promise<void> {
+  await Promise.all(
+    groupByLead(batch.messages).map(async (g) => {
+      try {
+        // Each message keeps its own session; traits merge in order. Timestamps
+        // were clamped against each request's own receive time by the producer.
+        const events = g.messages.flatMap((m) => m.body.events.map((e) => ({ ...e, session: e.session ?? m.body.session })));
+        const traits = Object.assign({}, ...g.messages.map((m) => m.body.traits ?? {})) as Traits;
+        const last = g.messages[g.messages.length - 1]!.body;
+        await ingest(env.DB, {
+          site: g.site,
+          source: "browser",
+          visitor: g.visitor,
+          email: null,
+          session: last.session,
+          events,
+          traits,
+          country: last.country,
+          now: Math.max(...g.messages.map((m) => m.body.receivedAt)),
+        });
+        for (const m of g.messages) m.ack();
+      } catch (err) {
+        // The queue redelivers with backoff; event ids make the retry idempotent.
+        console.error(`ingest queue: ${g.messages.length} message(s) for one lead failed: ${err instanceof Error ? err.message : String(err)}`);
+        for (const m of g.messages) m.retry({ delaySeconds: 5 });
+      }
+    }),
+  );
+}
