@@ -8,5 +8,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   scheduled: (_controller, env, ctx) => ctx.waitUntil(scheduled(env)),
-  queue: (batch, env) => consumeIngest(batch, env),
+  queue: (batch, env, _ctx) => consumeIngest(batch, env),
 } satisfies ExportedHandler<Bindings, IngestMessage>;
