@@ -7,6 +7,7 @@ import { leadDetail } from "../leads/detail";
 import { listLeads, loadSiteModels } from "../leads/list";
 import * as z from "zod/mini";
 import { text } from "../lib/zod";
+import { eraseLead } from "../report/erase";
 
 export const leadsRoutes = new Hono<AppEnv>();
 
@@ -33,4 +34,10 @@ leadsRoutes.get("/:id", async (c) => {
   const detail = await leadDetail(c.env.DB, site.id, c.req.param("id"), models, Date.now());
   if (!detail) throw notFound("Lead");
   return c.json(detail);
+});
+
+// Right to be forgotten: the lead and everything that names it, in one transaction (report/erase.ts).
+leadsRoutes.delete("/:id", async (c) => {
+  if (!(await eraseLead(c.env.DB, c.get("site").id, c.req.param("id")))) throw notFound("Lead");
+  return c.body(null, 204);
 });
