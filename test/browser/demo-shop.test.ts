@@ -1,0 +1,82 @@
+// The demo shop walked as a shopper in real Chromium, against `npm start`'s
+// setup on a fresh local D1: the real snippet, the seeded demo site, its model
+// and catalog. Views and a cart make the shopper warm; the promo banner and
+// the recommendations appear.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error plain .mjs scripts without types
+import { buildAll } from "../../scripts/build.mjs";
+// @ts-expect-error plain .mjs scripts without types
+import { setupDemo } from "../../scripts/demo-setup.mjs";
+// @ts-expect-error plain .mjs scripts without types
+import { migrateLocal, startDev } from "../../scripts/local.mjs";
+// @ts-expect-error plain .mjs scripts without types
+import { seedDemoSites } from "../../scripts/seed.mjs";
+import { haveChromium, launch, UA } from "../support/browser";
+import { freePort } from "../support/dev-server";
+
+const run = haveChromium();
+let base = "";
+let tmp = "";
+let dev: { stop(): Promise<void> } | undefined;
+let browser: (Browser & { cleanup(): Promise<void> }) | undefined;
+
+describe.skipIf(!run)("the demo shop in Chromium", () => {
+  beforeAll(async () => {
+    await buildAll();
+    tmp = mkdtempSync(join(tmpdir(), "es-shop-"));
+    migrateLocal(tmp);
+    const port = await freePort();
+    const keys = seedDemoSites(tmp, port);
+    dev = await startDev({ port, persistTo: tmp, vars: { ADMIN_TOKEN: "shop-e2e" }, stdio: "ignore" });
+    base = `http://localhost:${port}`;
+    await setupDemo(`http://127.0.0.1:${port}`, keys);
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.cleanup();
+    await dev?.stop();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("a shopper who views and adds to cart sees the promo banner and recommendations", async () => {
+    const page: Page = await (await browser!.newContext({ userAgent: UA })).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+
+    await page.goto(`${base}/demo/shop/`);
+    await expect.poll(() => page.textContent("#tier"), { timeout: 15_000 }).toBe("cold");
+    expect(await page.isVisible(".banner")).toBe(false);
+
+    await page.goto(`${base}/demo/shop/product.html?id=trail-boots`);
+    // Recommendations come from the worker: never the product on the page, each with a reason.
+    await page.waitForSelector("#recs .rec", { timeout: 15_000 });
+    const recs = await page.$$eval("#recs .rec", (els) => els.map((e) => ({ id: e.getAttribute("data-id"), reason: e.querySelector(".reason")?.textContent })));
+    expect(recs.length).toBe(4);
+    expect(recs.map((r) => r.id)).not.toContain("trail-boots");
+    expect(recs.every((r) => ["viewed-together", "category", "popular"].includes(r.reason ?? ""))).toBe(true);
+
+    await page.click("#add");
+    // session_start 3 + product view 4 + cart 10 = 17: warm (15), so the welcome promo's code shows.
+    await page.waitForSelector(".banner:not([hidden])", { timeout: 15_000 });
+    const code = await page.textContent(".banner [data-es-promo]");
+    expect(code).toMatch(/^TRAIL-[0-9A-Z]{4}$/);
+    expect(await page.textContent("[data-es-promo-message]")).toBe("10% off your first order");
+    expect(await page.textContent("#tier")).toBe("warm");
+
+    // The same code at checkout, filled into the form.
+    await page.goto(`${base}/demo/shop/checkout.html`);
+    await expect.poll(() => page.textContent("#checkout-code"), { timeout: 15_000 }).toBe(code);
+    expect(await page.inputValue("#promo-input")).toBe(code);
+
+    // Another product: the boots were viewed in this session, so they come back as co-viewed.
+    await page.goto(`${base}/demo/shop/product.html?id=wool-socks`);
+    await page.waitForSelector("#recs .rec", { timeout: 15_000 });
+    const ids = await page.$$eval("#recs .rec", (els) => els.map((e) => e.getAttribute("data-id")));
+    expect(ids).not.toContain("wool-socks");
+    expect(errors).toEqual([]);
+  });
+});

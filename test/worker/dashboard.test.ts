@@ -1,0 +1,420 @@
+// The dashboard inside workerd: sign-in cookie, authentication of every page, CSRF,
+// output escaping of lead data, security headers, and the pages' main contents.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app";
+import { ReviewPage } from "../../worker/dashboard/pages/review";
+import { admin, call, createSite, event, type Keys } from "../support/api";
+
+const HOST = "https://edgescore.test";
+const XSS = "<img src=x onerror=alert(1)>";
+
+const model = {
+  tiers: { warm: 15, hot: 30 },
+  categories: {
+    fit: { kind: "fit", max: 50 },
+    key: { kind: "interest", max: 50, decay: { halfLifeDays: 30 } },
+  },
+  rules: [
+    { id: "demo", category: "key", points: 30, when: { event: "custom", name: "demo_request" } },
+    { id: "visit", category: "key", points: 2, when: { event: "page_view" } },
+    { id: "budget", category: "fit", points: 15, when: { trait: "budget", gte: 20000 } },
+    { id: "student", disqualify: true, when: { trait: "occupation", eq: "student" } },
+  ],
+};
+
+async function login(keys: Keys): Promise<string> {
+  const res = await form("/dashboard/login", { key: keys.secretKey });
+  expect(res.status).toBe(303);
+  const cookie = res.headers.get("set-cookie")!;
+  return cookie.split(";")[0]!;
+}
+
+function form(path: string, fields: Record<string, string>, opts: { cookie?: string; origin?: string | null } = {}) {
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.origin !== null) headers.origin = opts.origin ?? HOST;
+  return call(path, { method: "POST", headers, body: new URLSearchParams(fields).toString(), redirect: "manual" });
+}
+
+const get = (path: string, cookie?: string) => call(path, { headers: cookie ? { cookie } : {}, redirect: "manual" });
+
+async function page(path: string, cookie: string) {
+  const res = await get(path, cookie);
+  return { res, html: await res.text() };
+}
+
+const csrfOf = (html: string) => /name="_csrf" value="([0-9a-f]+)"/.exec(html)![1]!;
+
+async function siteWithLeads() {
+  const keys = await createSite();
+  expect((await admin("/models/sales", keys.secretKey, { method: "PUT", body: model })).status).toBe(201);
+  const hot = await admin("/events", keys.secretKey, {
+    body: { email: "hot@example.com", traits: { name: "Hana Hot", budget: 50000 }, events: [event("custom", { name: "demo_request" }), event("page_view")] },
+  });
+  const xss = await admin("/events", keys.secretKey, {
+    body: {
+      email: "xss@example.com",
+      traits: { name: XSS, note: "<script>alert(2)</script>" },
+      events: [event("page_view", { url: "https://shop.example/a?q=<b>x</b>", title: "<i>t</i>" })],
+    },
+  });
+  const cold = await admin("/events", keys.secretKey, { body: { email: "cold@example.com", events: [event("page_view")] } });
+  const ids = {
+    hot: ((await hot.json()) as { lead: string }).lead,
+    xss: ((await xss.json()) as { lead: string }).lead,
+    cold: ((await cold.json()) as { lead: string }).lead,
+  };
+  return { keys, ids };
+}
+
+describe("dashboard sign-in", () => {
+  it("sets an HttpOnly, Secure, SameSite=Strict cookie scoped to /dashboard, and never puts the key in a URL", async () => {
+    const keys = await createSite();
+    const res = await form("/dashboard/login", { key: keys.secretKey });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/dashboard/");
+    const cookie = res.headers.get("set-cookie")!;
+    expect(cookie).toMatch(new RegExp(`^es_dash=${keys.secretKey};`));
+    const attrs = cookie.split(";").map((s) => s.trim().toLowerCase());
+    expect(attrs).toEqual(expect.arrayContaining(["path=/dashboard", "httponly", "secure", "samesite=strict"]));
+    expect(res.headers.get("location")).not.toContain("sk_");
+    // The sign-in form posts the key in a password field.
+    const html = await (await get("/dashboard/login")).text();
+    expect(html).toMatch(/<form method="post" action="\/dashboard\/login">/);
+    expect(html).toMatch(/type="password"/);
+    expect(html).toMatch(/<label for="key">/);
+  });
+
+  it("refuses a wrong key, a revoked-looking key and a cross-origin sign-in", async () => {
+    const keys = await createSite();
+    for (const key of ["", "sk_nope", keys.secretKey.slice(0, -1) + (keys.secretKey.endsWith("A") ? "B" : "A"), keys.publicKey]) {
+      const res = await form("/dashboard/login", { key });
+      expect(res.status).toBe(401);
+      expect(res.headers.get("set-cookie")).toBeNull();
+      expect(await res.text()).toContain("That secret key is not valid");
+    }
+    const cross = await form("/dashboard/login", { key: keys.secretKey }, { origin: "https://evil.example" });
+    expect(cross.status).toBe(403);
+    expect(cross.headers.get("set-cookie")).toBeNull();
+  });
+
+  it("only follows dashboard paths after sign-in", async () => {
+    const keys = await createSite();
+    for (const [next, want] of [
+      ["/dashboard/models", "/dashboard/models"],
+      ["https://evil.example/", "/dashboard/"],
+      ["//evil.example/dashboard/", "/dashboard/"],
+      ["/dashboard//evil.example", "/dashboard/"],
+    ]) {
+      const res = await form("/dashboard/login", { key: keys.secretKey, next: next! });
+      expect(res.headers.get("location")).toBe(want);
+    }
+  });
+
+  it("requires the cookie on every page and form", async () => {
+    const keys = await createSite();
+    for (const path of ["/dashboard/", "/dashboard/leads/ld_x", "/dashboard/models", "/dashboard/models/m", "/dashboard/review", "/dashboard/install", "/dashboard/alerts", "/dashboard/models/m/status"]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get("location"), path).toMatch(/^\/dashboard\/login\?next=/);
+    }
+    for (const path of ["/dashboard/models/m", "/dashboard/leads/ld_x/erase", "/dashboard/alerts/al_x/retry", "/dashboard/logout"]) {
+      const res = await form(path, { document: "{}", _csrf: "x" });
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get("location")).toBe("/dashboard/login");
+    }
+    // A bogus or tampered cookie is no session either (and is cleared).
+    const bad = await get("/dashboard/", `es_dash=${keys.secretKey}x`);
+    expect(bad.status).toBe(303);
+    expect(bad.headers.get("set-cookie")).toMatch(/^es_dash=;.*Max-Age=0/i);
+    // The API key in an Authorization header does not open the dashboard.
+    const bearer = await call("/dashboard/", { headers: { authorization: `Bearer ${keys.secretKey}` }, redirect: "manual" });
+    expect(bearer.status).toBe(303);
+  });
+
+  it("signs out: the cookie is cleared", async () => {
+    const keys = await createSite();
+    const cookie = await login(keys);
+    const { html } = await page("/dashboard/", cookie);
+    const res = await form("/dashboard/logout", { _csrf: csrfOf(html) }, { cookie });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/dashboard/login?out=1");
+    expect(res.headers.get("set-cookie")).toMatch(/^es_dash=;.*Max-Age=0.*Path=\/dashboard/i);
+  });
+});
+
+describe("dashboard CSRF", () => {
+  it("refuses a form without the token, with a wrong or another site's token, or from another origin", async () => {
+    const { keys } = await siteWithLeads();
+    const other = await createSite();
+    const cookie = await login(keys);
+    const token = csrfOf((await page("/dashboard/models/sales", cookie)).html);
+    const otherToken = csrfOf((await page("/dashboard/", await login(other))).html);
+    expect(otherToken).not.toBe(token);
+    const doc = JSON.stringify(model);
+    for (const fields of [{ document: doc, action: "save" } as Record<string, string>, { document: doc, action: "save", _csrf: "" }, { document: doc, action: "save", _csrf: token.slice(0, -1) + "0" }, { document: doc, action: "save", _csrf: otherToken }]) {
+      const res = await form("/dashboard/models/sales", fields, { cookie });
+      expect(res.status).toBe(403);
+      expect(await res.text()).toContain("This form could not be accepted");
+    }
+    expect((await form("/dashboard/models/sales", { document: doc, action: "save", _csrf: token }, { cookie, origin: "https://evil.example" })).status).toBe(403);
+    expect((await form("/dashboard/logout", {}, { cookie })).status).toBe(403);
+    // Nothing was saved: still version 1.
+    expect((((await (await admin("/models/sales", keys.secretKey)).json()) as { version: number }).version)).toBe(1);
+    // With the token it goes through.
+    const ok = await form("/dashboard/models/sales", { document: doc, action: "save", _csrf: token }, { cookie });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/dashboard/models/sales?saved=1");
+  });
+});
+
+describe("dashboard pages", () => {
+  it("sends the security headers on pages, redirects and the landing page", async () => {
+    const { keys } = await siteWithLeads();
+    const cookie = await login(keys);
+    for (const res of [await get("/dashboard/", cookie), await get("/dashboard/login"), await get("/dashboard/"), await get("/")]) {
+      const csp = res.headers.get("content-security-policy")!;
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("style-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain("unsafe-inline");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    }
+    expect((await get("/dashboard/", cookie)).headers.get("cache-control")).toBe("no-store");
+  });
+
+  it("has no inline script, inline style or style attribute (the CSP would block them)", async () => {
+    const { keys, ids } = await siteWithLeads();
+    const cookie = await login(keys);
+    for (const path of ["/dashboard/", `/dashboard/leads/${ids.hot}`, "/dashboard/models/sales", "/dashboard/review", "/dashboard/install", "/dashboard/alerts", "/dashboard/models"]) {
+      const { res, html } = await page(path, cookie);
+      expect(res.status, path).toBe(200);
+      expect(html, path).not.toMatch(/<script>|<script [^>]*>[^<]|<style|<[a-z][^>]*\s(style|on[a-z]+)=/i);
+      expect(html.startsWith("<!doctype html><html lang=\"en\">"), path).toBe(true);
+      expect(html).toMatch(/<a class="skip" href="#main">/);
+      const css = /<link rel="stylesheet" href="([^"]+)"/.exec(html)![1]!;
+      const js = /<script src="([^"]+)" defer/.exec(html)![1]!;
+      expect((await get(css)).headers.get("content-type")).toContain("text/css");
+      expect((await get(js)).headers.get("content-type")).toContain("javascript");
+    }
+  });
+
+  it("escapes lead data: a lead named <img src=x onerror=alert(1)> renders as text", async () => {
+    const { keys, ids } = await siteWithLeads();
+    const cookie = await login(keys);
+    for (const path of ["/dashboard/", `/dashboard/leads/${ids.xss}`, "/dashboard/?q=" + encodeURIComponent(XSS)]) {
+      const { html } = await page(path, cookie);
+      expect(html).not.toContain("<img");
+      expect(html).not.toContain("<script>alert");
+      expect(html).not.toContain("<b>x</b>");
+      expect(html).not.toContain("<i>t</i>");
+    }
+    const list = (await page("/dashboard/", cookie)).html;
+    expect(list).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    const lead = (await page(`/dashboard/leads/${ids.xss}`, cookie)).html;
+    expect(lead).toContain("<h1>&lt;img src=x onerror=alert(1)&gt;</h1>");
+    expect(lead).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
+  });
+
+  it("links lead URLs only when they are http(s)", async () => {
+    const keys = await createSite();
+    const res = await admin("/events", keys.secretKey, {
+      body: { email: "u@example.com", events: [event("page_view", { url: "javascript:alert(1)" }), event("page_view", { url: "https://shop.example/ok" })] },
+    });
+    const id = ((await res.json()) as { lead: string }).lead;
+    const cookie = await login(keys);
+    const { html } = await page(`/dashboard/leads/${id}`, cookie);
+    expect(html).not.toMatch(/href="javascript:/i);
+    if (html.includes("javascript:alert(1)")) expect(html).toContain("<span>javascript:alert(1)</span>");
+    expect(html).toContain('<a href="https://shop.example/ok" rel="noopener noreferrer nofollow">');
+  });
+
+  it("lists leads hot to cold with tier badges, bars and filters, and paginates", async () => {
+    const { keys, ids } = await siteWithLeads();
+    const cookie = await login(keys);
+    const { html } = await page("/dashboard/", cookie);
+    const order = [ids.hot, ids.xss, ids.cold].map((id) => html.indexOf(`/dashboard/leads/${id}`));
+    expect(order[0]).toBeGreaterThan(0);
+    expect(order[0]).toBeLessThan(order[1]!);
+    expect(html).toContain('<span class="badge t-top">hot</span>');
+    expect(html).toMatch(/<svg class="bar"[^>]*aria-label="fit 15 of 50"/);
+    const hotOnly = (await page("/dashboard/?tier=hot", cookie)).html;
+    expect(hotOnly).toContain(ids.hot);
+    expect(hotOnly).not.toContain(ids.cold);
+    const search = (await page("/dashboard/?q=cold%40", cookie)).html;
+    expect(search).toContain(ids.cold);
+    expect(search).not.toContain(ids.hot);
+    // Pagination: a cursor link when there are more than 50 leads.
+    for (let i = 0; i < 51; i++) await admin("/events", keys.secretKey, { body: { email: `p${i}@example.com`, events: [event("page_view")] } });
+    const first = (await page("/dashboard/", cookie)).html;
+    const next = /href="(\/dashboard\/\?[^"]*cursor=[^"]+)" rel="next"/.exec(first)![1]!.replaceAll("&amp;", "&");
+    const second = (await page(next, cookie)).html;
+    expect(second).toContain("← First page");
+    expect(second).not.toContain(`/dashboard/leads/${ids.hot}`);
+  });
+
+  it("explains a lead's score: categories, rules with hits and points now, disqualifiers, timeline", async () => {
+    const { keys, ids } = await siteWithLeads();
+    const cookie = await login(keys);
+    const { html } = await page(`/dashboard/leads/${ids.hot}`, cookie);
+    expect(html).toContain("<h1>Hana Hot</h1>");
+    expect(html).toContain("Why this score");
+    expect(html).toMatch(/aria-label="key: 32 of 50"/);
+    expect(html).toMatch(/<code>demo<\/code>[\s\S]*?<td data-label="Hits" class="num">1<\/td><td data-label="Points now" class="num"><b>30<\/b>/);
+    expect(html).toContain("<code>student</code>: <span class=\"yes\">does not match</span>");
+    expect(html).toContain("Timeline");
+    expect(html).toContain("demo_request");
+    expect(html).toContain('action="/dashboard/leads/' + ids.hot + '/erase"');
+    expect((await get("/dashboard/leads/ld_nope", cookie)).status).toBe(404);
+  });
+
+  it("asks for confirmation before erasing a lead", async () => {
+    const { keys, ids } = await siteWithLeads();
+    const cookie = await login(keys);
+    const token = csrfOf((await page(`/dashboard/leads/${ids.cold}`, cookie)).html);
+    const confirm = await form(`/dashboard/leads/${ids.cold}/erase`, { _csrf: token }, { cookie });
+    expect(confirm.status).toBe(200);
+    const html = await confirm.text();
+    expect(html).toContain("Yes, erase permanently");
+    expect(html).toContain('name="confirm" value="yes"');
+    const done = await form(`/dashboard/leads/${ids.cold}/erase`, { _csrf: token, confirm: "yes" }, { cookie });
+    // 303 once the API erases leads; until then a clear message, and the lead is still there.
+    if (done.status === 303) {
+      expect(done.headers.get("location")).toBe("/dashboard/?msg=erased");
+      expect((await admin(`/leads/${ids.cold}`, keys.secretKey)).status).toBe(404);
+    } else {
+      expect(done.status).toBe(501);
+      expect(await done.text()).toContain("Erasing is not available");
+    }
+  });
+
+  it("model editor: shows the API's issues with their paths and keeps the text; previews movers; saves", async () => {
+    const { keys } = await siteWithLeads();
+    const cookie = await login(keys);
+    const { html } = await page("/dashboard/models/sales", cookie);
+    expect(html).toContain("&quot;demo_request&quot;");
+    const token = csrfOf(html);
+    const bad = JSON.stringify({ ...model, tiers: { warm: 40, hot: 30 }, rules: [{ id: "x", points: 5, when: { event: "nope" } }] }, null, 2);
+    const res = await form("/dashboard/models/sales", { document: bad, action: "save", _csrf: token }, { cookie });
+    expect(res.status).toBe(400);
+    const out = await res.text();
+    expect(out).toContain("<code>tiers.hot</code>");
+    expect(out).toMatch(/<code>rules\.0\.when[^<]*<\/code>/);
+    expect(out).toContain("&quot;nope&quot;"); // the user's text is kept
+    const notJson = await form("/dashboard/models/sales", { document: "{ nope", action: "save", _csrf: token }, { cookie });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.text()).toContain("{ nope");
+
+    // Preview: demo worth 5 instead of 30 drops the hot lead.
+    const edited = JSON.stringify({ ...model, rules: model.rules.map((r) => (r.id === "demo" ? { ...r, points: 5 } : r)) });
+    const pv = await form("/dashboard/models/sales", { document: edited, action: "preview", _csrf: token }, { cookie });
+    expect(pv.status).toBe(200);
+    const pvHtml = await pv.text();
+    expect(pvHtml).toMatch(/<b>0<\/b> leads move up, <b>1<\/b> down/);
+    expect(pvHtml).toContain("Hana Hot");
+    expect((((await (await admin("/models/sales", keys.secretKey)).json()) as { version: number }).version)).toBe(1);
+
+    const saved = await form("/dashboard/models/sales", { document: edited, action: "save", _csrf: token }, { cookie });
+    expect(saved.status).toBe(303);
+    const after = (await page("/dashboard/models/sales?saved=1", cookie)).html;
+    expect(after).toContain("Saved as version 2");
+    expect(after).toMatch(/data-progress="\/dashboard\/models\/sales\/status"/);
+    const status = (await (await get("/dashboard/models/sales/status", cookie)).json()) as { status: string; total: number };
+    expect(["running", "done"]).toContain(status.status);
+  });
+
+  it("review: a clear state without the report route, charts from a report", async () => {
+    const { keys } = await siteWithLeads();
+    const cookie = await login(keys);
+    const { res, html } = await page("/dashboard/review?model=sales&days=30", cookie);
+    expect(res.status).toBe(200);
+    const api = await admin("/report?model=sales&days=30", keys.secretKey);
+    if (api.status === 404) expect(html).toContain("No report yet");
+    else expect(html).toContain("Scores, converted vs not");
+
+    const report = {
+      converted: { count: 4, avgScore: 41.5 },
+      notConverted: { count: 40, avgScore: 12.25 },
+      auc: 0.81,
+      rules: [
+        { id: "demo", lift: 3.2, hits: 10 },
+        { id: "visit", lift: 0.8, hits: 40 },
+      ],
+      tiers: [{ tier: "hot", leads: 5, converted: 3 }],
+      histogram: [
+        { from: 0, to: 10, converted: 0, notConverted: 30 },
+        { from: 10, to: 20, converted: 1, notConverted: 8 },
+        { from: 20, to: 30, converted: 3, notConverted: 2 },
+      ],
+      lowScorersConverted: [{ id: "ld_low", name: XSS, score: 3 }],
+      highScorersNotConverted: [],
+      suggestedModel: model,
+      suggestedAuc: 0.86,
+    };
+    const out = String(await ReviewPage({ site: { name: "s" }, csrf: "t", models: ["sales"], model: "sales", days: 30, report, state: "ok" }));
+    expect(out).toContain('<svg class="chart"');
+    expect(out.match(/<rect class="c1"/g)).toHaveLength(3);
+    expect(out).toContain("demo: lift 3.2");
+    expect(out).toContain("0.81");
+    expect(out).toContain("On track");
+    expect(out).toContain("Use the suggested model");
+    expect(out).toContain('action="/dashboard/models/sales"');
+    expect(out).toContain("&lt;img src=x");
+    expect(out).not.toContain("<img");
+  });
+
+  it("install page: the site's snippet, and the optional attributes", async () => {
+    const keys = await createSite();
+    const cookie = await login(keys);
+    const { html } = await page("/dashboard/install", cookie);
+    expect(html).toContain(`&lt;script async src=&quot;${HOST}/es.js&quot; data-site=&quot;${keys.publicKey}&quot;&gt;&lt;/script&gt;`);
+    expect(html).toContain('data-copy="snippet"');
+    for (const a of ["data-api", "data-consent", "data-cookieless", "data-spa"]) expect(html).toContain(a);
+    expect(html).not.toContain(keys.secretKey);
+  });
+
+  it("alerts page lists alerts with a retry form for failed ones", async () => {
+    const keys = await createSite();
+    await admin("/models/m", keys.secretKey, {
+      method: "PUT",
+      body: { tiers: { warm: 1, hot: 2 }, rules: [{ id: "v", points: 5, when: { event: "page_view" } }], triggers: [{ id: "hot-now", when: { tier: "hot" } }] },
+    });
+    await admin("/events", keys.secretKey, { body: { email: "a@example.com", events: [event("page_view")] } });
+    const cookie = await login(keys);
+    const { res, html } = await page("/dashboard/alerts", cookie);
+    expect(res.status).toBe(200);
+    if (!html.includes("does not list alerts yet")) {
+      expect(html).toContain("hot-now");
+      expect(html).toContain("a@example.com");
+    }
+    await env.DB.prepare("UPDATE alerts SET status = 'failed' WHERE site_id = ?1").bind(keys.id).run();
+    const failed = (await page("/dashboard/alerts?status=failed", cookie)).html;
+    if (!failed.includes("does not list alerts yet")) {
+      const action = /<form method="post" action="(\/dashboard\/alerts\/[^"]+\/retry)">/.exec(failed)![1]!;
+      const r = await form(action, { _csrf: csrfOf(failed) }, { cookie });
+      expect(r.status).toBe(303);
+      expect(r.headers.get("location")).toBe("/dashboard/alerts?msg=retried");
+    }
+  });
+
+  it("landing page: a product page, or the demo sites when DEMO_KEYS is set", async () => {
+    const plain = await (await get("/")).text();
+    expect(plain).toContain("EdgeScore");
+    expect(plain).toContain('href="/dashboard/login"');
+    const shop = await createSite();
+    const demo = JSON.stringify({ shop: { id: shop.id, name: "Demo shop", publicKey: shop.publicKey, secretKey: shop.secretKey }, dealer: { name: "D", secretKey: "sk_x" } });
+    const res = await createApp().request("/", {}, { ...env, DEMO_KEYS: demo });
+    const html = await res.text();
+    expect(html).toContain('href="/demo/shop/"');
+    expect(html).toContain('href="/demo/dealer/"');
+    expect(html).not.toContain('href="/demo/saas/"');
+    expect(html).toContain(`<input type="hidden" name="key" value="${shop.secretKey}"/>`);
+    expect(html).toContain("Open the dashboard as Shop");
+    const broken = await (await createApp().request("/", {}, { ...env, DEMO_KEYS: "{not json" })).text();
+    expect(broken).toContain('href="/dashboard/login"');
+  });
+});

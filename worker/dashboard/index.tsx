@@ -1,0 +1,361 @@
+// The dashboard at /dashboard/ and the landing page at /: server-rendered with hono/jsx,
+// an in-process client of the admin API (see api.ts). Handlers stay thin: read the
+// request, call the API, render a page.
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { parseModel } from "../scoring/model";
+import type { AppEnv, Bindings } from "../env";
+import { qs, enc } from "./api";
+import { CSS, CSS_PATH, JS, JS_PATH } from "./assets";
+import { clearSession, requireSession, safeNext, setSession, siteForKey } from "./auth";
+import { CSRF_FIELD, sameOrigin, tokenOk } from "./csrf";
+import type { DashEnv } from "./env";
+import { Layout, leadLabel, Msg } from "./layout";
+import { AlertsPage } from "./pages/alerts";
+import { InstallPage } from "./pages/install";
+import { LandingPage, type DemoSite } from "./pages/landing";
+import { EraseConfirmPage, LeadPage } from "./pages/lead";
+import { LeadsPage } from "./pages/leads";
+import { LoginPage } from "./pages/login";
+import { EditorPage, editorUrl, ModelsPage, STARTER } from "./pages/models";
+import { pick, ReviewPage } from "./pages/review";
+import { previewModel } from "./preview";
+import type { AlertItem, LeadDetail, LeadList, ModelDetail, ModelList } from "./types";
+
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join("; ");
+
+/** Security headers on every dashboard and landing response (pages, assets, redirects). */
+export const securityHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  const h = c.res.headers;
+  h.set("Content-Security-Policy", CSP);
+  h.set("X-Frame-Options", "DENY");
+  h.set("Referrer-Policy", "same-origin");
+  h.set("X-Content-Type-Options", "nosniff");
+  if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+};
+
+const MAX_FORM_BYTES = 300 * 1024;
+
+/** Every POST: same origin, bounded size, and (when signed in) the session's CSRF token. */
+const checkPost: MiddlewareHandler<DashEnv> = async (c, next) => {
+  if (c.req.method !== "POST") return next();
+  if (!sameOrigin(c)) return forbidden(c);
+  if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) return c.text("Form too large.", 413);
+  const form = await c.req.parseBody().catch(() => null);
+  if (!form) return forbidden(c);
+  if (!tokenOk(form[CSRF_FIELD], c.get("csrf"))) return forbidden(c);
+  await next();
+};
+
+function forbidden(c: Context) {
+  return c.html(
+    <Layout title="Forbidden" nav={null}>
+      <h1>This form could not be accepted</h1>
+      <Msg kind="err">The form did not come from this dashboard, or it expired. Go back, reload the page and try again.</Msg>
+      <p>
+        <a href="/dashboard/">Back to the dashboard</a>
+      </p>
+    </Layout>,
+    403,
+  );
+}
+
+const formString = async (c: Context, name: string): Promise<string> => {
+  const v = (await c.req.parseBody())[name];
+  return typeof v === "string" ? v : "";
+};
+
+const NOTICES: Record<string, [kind: "ok" | "err" | "info", text: string]> = {
+  erased: ["ok", "The lead and its personal data were erased."],
+  retried: ["ok", "The alert is being resent."],
+};
+
+function notice(c: Context) {
+  const n = NOTICES[c.req.query("msg") ?? ""];
+  return n ? <Msg kind={n[0]}>{n[1]}</Msg> : null;
+}
+
+/** Tier names in ascending order and the fit / interest maxima of a stored model document. */
+function modelShape(doc: unknown) {
+  const p = doc === undefined ? null : parseModel(doc, { allowHttpLocalhost: true });
+  if (!p || !p.ok) return { tiers: ["warm", "hot"], fitMax: 50, interestMax: 50 };
+  const cats = Object.values(p.model.categories);
+  return {
+    tiers: Object.keys(p.model.tiers),
+    fitMax: cats.filter((x) => x.kind === "fit").reduce((a, x) => a + x.max, 0),
+    interestMax: cats.filter((x) => x.kind === "interest").reduce((a, x) => a + x.max, 0),
+  };
+}
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function dashboard(app: Hono<any>) {
+  const d = new Hono<DashEnv>();
+  d.use("*", securityHeaders);
+
+  d.get("/assets/:file", (c) => {
+    const path = new URL(c.req.url).pathname;
+    const [body, type] = path === CSS_PATH ? [CSS, "text/css; charset=utf-8"] : path === JS_PATH ? [JS, "text/javascript; charset=utf-8"] : [null, ""];
+    if (body === null) return c.text("Not found", 404);
+    return c.body(body, 200, { "Content-Type": type, "Cache-Control": "public, max-age=31536000, immutable" });
+  });
+
+  // ---- sign-in and sign-out (no session needed) ----
+  d.get("/login", (c) => c.html(<LoginPage next={c.req.query("next")} signedOut={c.req.query("out") === "1"} />));
+
+  d.post("/login", async (c) => {
+    if (!sameOrigin(c)) return forbidden(c);
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const key = typeof form.key === "string" ? form.key.trim() : "";
+    const next = safeNext(form.next);
+    const site = key ? await siteForKey(c, key) : null;
+    if (!site) return c.html(<LoginPage error="That secret key is not valid. Check it and try again." next={next === "/dashboard/" ? undefined : next} />, 401);
+    setSession(c, key);
+    return c.redirect(next, 303);
+  });
+
+  // ---- everything else: signed in; every POST carries the session's CSRF token ----
+  d.use("*", requireSession(app));
+  d.use("*", checkPost);
+
+  d.post("/logout", (c) => {
+    clearSession(c);
+    return c.redirect("/dashboard/login?out=1", 303);
+  });
+
+  // The leads page lives at /dashboard/ (a route "/" under the mount would only match /dashboard).
+  d.get("/", (c) => c.redirect("/dashboard/", 301));
+  d.get("/:slash{/?}", async (c) => {
+    const api = c.get("api");
+    const f = { model: c.req.query("model") ?? "", tier: c.req.query("tier") ?? "", q: (c.req.query("q") ?? "").trim(), cursor: c.req.query("cursor") ?? "" };
+    const [ml, list] = await Promise.all([
+      api<ModelList>("GET", "/models"),
+      api<LeadList>("GET", "/leads" + qs({ model: f.model, tier: f.tier, q: f.q, cursor: f.cursor, limit: 50 })),
+    ]);
+    const models = ml.data?.models.map((m) => m.name) ?? [];
+    const model = f.model || models[0] || null;
+    const detail = model ? await api<ModelDetail>("GET", `/models/${enc(model)}`) : null;
+    const shape = modelShape(detail?.data?.document);
+    return c.html(
+      <LeadsPage
+        site={c.get("site")}
+        csrf={c.get("csrf")}
+        models={models}
+        model={model}
+        tiers={shape.tiers}
+        fitMax={shape.fitMax}
+        interestMax={shape.interestMax}
+        filters={f}
+        leads={list.data?.leads ?? []}
+        next={list.data?.cursor ?? null}
+        error={list.error?.message ?? null}
+        notice={notice(c)}
+      />,
+      list.ok ? 200 : list.status === 404 ? 404 : 400,
+    );
+  });
+
+  d.get("/leads/:id", async (c) => {
+    const api = c.get("api");
+    const r = await api<LeadDetail>("GET", `/leads/${enc(c.req.param("id"))}`);
+    if (!r.data) return notFoundPage(c, "This lead does not exist, or it was erased.");
+    const ml = await api<ModelList>("GET", "/models");
+    const tiers: Record<string, string[]> = {};
+    await Promise.all(
+      (ml.data?.models ?? []).map(async (m) => {
+        const dm = await api<ModelDetail>("GET", `/models/${enc(m.name)}`);
+        tiers[m.name] = modelShape(dm.data?.document).tiers;
+      }),
+    );
+    return c.html(<LeadPage site={c.get("site")} csrf={c.get("csrf")} detail={r.data} model={c.req.query("model") ?? null} tiers={tiers} />);
+  });
+
+  d.post("/leads/:id/erase", async (c) => {
+    const api = c.get("api");
+    const id = c.req.param("id");
+    const r = await api<LeadDetail>("GET", `/leads/${enc(id)}`);
+    if (!r.data) return notFoundPage(c, "This lead does not exist, or it was already erased.");
+    const page = (error: string | null, status: 200 | 409 | 501) =>
+      c.html(<EraseConfirmPage site={c.get("site")} csrf={c.get("csrf")} id={id} label={leadLabel(r.data!.lead)} events={r.data!.lead.eventCount} error={error} />, status);
+    if ((await formString(c, "confirm")) !== "yes") return page(null, 200);
+    const del = await api("DELETE", `/leads/${enc(id)}`);
+    if (del.ok) return c.redirect("/dashboard/?msg=erased", 303);
+    if (del.missing || del.status === 405) return page("Erasing is not available on this deployment yet (the API has no DELETE /v1/admin/leads/:id).", 501);
+    return page(`The lead could not be erased: ${del.error?.message ?? del.status}`, 409);
+  });
+
+  // ---- models ----
+  d.get("/models", async (c) => {
+    const ml = await c.get("api")<ModelList>("GET", "/models");
+    return c.html(<ModelsPage site={c.get("site")} csrf={c.get("csrf")} models={ml.data?.models ?? []} error={ml.error?.message ?? null} />);
+  });
+
+  d.get("/models/open", (c) => {
+    const name = (c.req.query("name") ?? "").trim();
+    if (!NAME.test(name)) return c.redirect("/dashboard/models", 303);
+    return c.redirect(editorUrl(name), 303);
+  });
+
+  d.get("/models/:name/status", async (c) => {
+    const m = await c.get("api")<ModelDetail>("GET", `/models/${enc(c.req.param("name"))}`);
+    if (!m.data) return c.json({ error: "not found" }, 404);
+    return c.json(m.data.rescore);
+  });
+
+  d.get("/models/:name", async (c) => {
+    const api = c.get("api");
+    const name = c.req.param("name");
+    if (!NAME.test(name)) return notFoundPage(c, "A model name is 1–64 letters, digits, _ . or -.");
+    const m = await api<ModelDetail>("GET", `/models/${enc(name)}`);
+    let text = JSON.stringify(m.data ? m.data.document : STARTER, null, 2);
+    let note = null;
+    let error: string | null = null;
+    if (c.req.query("from") === "suggested") {
+      const days = daysParam(c.req.query("days"));
+      const rep = await api("GET", "/report" + qs({ model: name, days }));
+      const suggested = pick(rep.data, "suggestedModel");
+      if (suggested && typeof suggested === "object") {
+        text = JSON.stringify(suggested, null, 2);
+        const auc = pick(rep.data, "suggestedAuc");
+        note = (
+          <Msg kind="info">
+            This is the model suggested by the last {days} days' review{typeof auc === "number" ? ` (cross-validated AUC ${Math.round(auc * 1000) / 1000})` : ""}. It is not saved: Preview it,
+            then Save to use it.
+          </Msg>
+        );
+      } else error = "The review has no suggested model right now; the current document is shown.";
+    }
+    return c.html(
+      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} />,
+    );
+  });
+
+  d.post("/models/:name", async (c) => {
+    const api = c.get("api");
+    const name = c.req.param("name");
+    if (!NAME.test(name)) return notFoundPage(c, "A model name is 1–64 letters, digits, _ . or -.");
+    const text = await formString(c, "document");
+    const action = await formString(c, "action");
+    const current = await api<ModelDetail>("GET", `/models/${enc(name)}`);
+    const page = (extra: Partial<Parameters<typeof EditorPage>[0]>, status: 200 | 400 = 200) =>
+      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} {...extra} />, status);
+
+    if (action === "preview") {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch (e) {
+        return page({ error: `The document is not valid JSON: ${(e as Error).message}` }, 400);
+      }
+      const parsed = parseModel(doc, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
+      if (!parsed.ok) return page({ error: `The model has ${parsed.issues.length} problem(s):`, issues: parsed.issues }, 400);
+      const cur = current.data ? parseModel(current.data.document, { allowHttpLocalhost: true }) : null;
+      const preview = await previewModel(c.env.DB, c.get("site").id, parsed.model, cur && cur.ok ? cur.model : null, Date.now());
+      return page({ preview, tiers: Object.keys(parsed.model.tiers) });
+    }
+
+    // Save: the API validates; its issues (each with its path) are shown with the user's text kept.
+    const put = await api("PUT", `/models/${enc(name)}`, text);
+    if (put.ok) return c.redirect(editorUrl(name, { saved: 1 }), 303);
+    return page({ error: put.error?.message ?? `The API answered ${put.status}.`, issues: put.error?.issues ?? null }, 400);
+  });
+
+  // ---- review, install, alerts ----
+  d.get("/review", async (c) => {
+    const api = c.get("api");
+    const ml = await api<ModelList>("GET", "/models");
+    const models = ml.data?.models.map((m) => m.name) ?? [];
+    const model = c.req.query("model") || models[0] || null;
+    const days = daysParam(c.req.query("days"));
+    const base = { site: c.get("site"), csrf: c.get("csrf"), models, model, days };
+    if (!model) return c.html(<ReviewPage {...base} report={null} state="no-model" />);
+    const rep = await api("GET", "/report" + qs({ model, days }));
+    if (rep.missing) return c.html(<ReviewPage {...base} report={null} state="missing" />);
+    if (!rep.ok) return c.html(<ReviewPage {...base} report={null} state="error" error={rep.error?.message ?? String(rep.status)} />);
+    return c.html(<ReviewPage {...base} report={rep.data} state="ok" />);
+  });
+
+  d.get("/install", (c) => c.html(<InstallPage site={c.get("site")} csrf={c.get("csrf")} origin={new URL(c.req.url).origin} />));
+
+  d.get("/alerts", async (c) => {
+    const status = c.req.query("status") ?? "";
+    const cursor = c.req.query("cursor") ?? "";
+    const r = await c.get("api")<{ alerts: AlertItem[]; cursor: string | null }>("GET", "/alerts" + qs({ status, cursor, limit: 50 }));
+    const state = r.ok ? "ok" : r.missing ? "missing" : "error";
+    return c.html(
+      <AlertsPage
+        site={c.get("site")}
+        csrf={c.get("csrf")}
+        alerts={r.data?.alerts ?? []}
+        next={r.data?.cursor ?? null}
+        status={status}
+        cursor={cursor}
+        state={state}
+        error={r.error?.message ?? null}
+        notice={notice(c)}
+      />,
+    );
+  });
+
+  d.post("/alerts/:id/retry", async (c) => {
+    const r = await c.get("api")("POST", `/alerts/${enc(c.req.param("id"))}/retry`);
+    if (r.ok) return c.redirect("/dashboard/alerts?msg=retried", 303);
+    return c.html(
+      <Layout title="Alerts" nav="alerts" site={c.get("site")} csrf={c.get("csrf")}>
+        <h1>Alert not resent</h1>
+        <Msg kind="err">{r.error?.message ?? `The API answered ${r.status}.`}</Msg>
+        <p>
+          <a href="/dashboard/alerts">Back to the alerts</a>
+        </p>
+      </Layout>,
+      r.status === 404 ? 404 : 409,
+    );
+  });
+
+  d.notFound((c) => notFoundPage(c, "There is no such dashboard page."));
+  return d;
+}
+
+function daysParam(v: string | undefined): number {
+  const n = Number(v ?? 30);
+  return Number.isInteger(n) && n >= 1 && n <= 365 ? n : 30;
+}
+
+function notFoundPage(c: Context<DashEnv>, text: string) {
+  const site = c.get("site") as DashEnv["Variables"]["site"] | undefined;
+  return c.html(
+    <Layout title="Not found" nav={null} site={site ?? null} csrf={site ? c.get("csrf") : undefined}>
+      <h1>Not found</h1>
+      <p>{text}</p>
+      <p>
+        <a href="/dashboard/">Back to the leads</a>
+      </p>
+    </Layout>,
+    404,
+  );
+}
+
+/** Demo sites from DEMO_KEYS (local `npm start` only); anything malformed is ignored. */
+export function demoSites(env: Bindings): DemoSite[] {
+  if (!env.DEMO_KEYS) return [];
+  try {
+    const parsed = JSON.parse(env.DEMO_KEYS) as Record<string, { name?: unknown; secretKey?: unknown }>;
+    return ["shop", "dealer", "saas"].flatMap((k) => {
+      const s = parsed[k];
+      return s && typeof s.secretKey === "string" ? [{ key: k, name: typeof s.name === "string" ? s.name : k, secretKey: s.secretKey }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+export const landing = (c: Context<AppEnv>) => c.html(<LandingPage demos={demoSites(c.env)} />);

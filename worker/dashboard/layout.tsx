@@ -1,0 +1,178 @@
+// The page frame and the small building blocks every page uses. hono/jsx escapes
+// every text and attribute value; nothing here uses raw HTML, so lead data
+// (names, URLs, props) always renders as text.
+import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
+import { CSS_PATH, JS_PATH } from "./assets";
+import { CSRF_FIELD } from "./csrf";
+
+export type Nav = "leads" | "models" | "review" | "alerts" | "install" | null;
+
+const NAV: [Exclude<Nav, null>, string, string][] = [
+  ["leads", "Leads", "/dashboard/"],
+  ["models", "Models", "/dashboard/models"],
+  ["review", "Review", "/dashboard/review"],
+  ["alerts", "Alerts", "/dashboard/alerts"],
+  ["install", "Install", "/dashboard/install"],
+];
+
+// The doctype is the only raw HTML in the dashboard: a constant (standards mode).
+const DOCTYPE = raw("<!doctype html>");
+
+export function Doc(props: { title: string; children: Child; script?: boolean }) {
+  return (
+    <>
+      {DOCTYPE}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="referrer" content="same-origin" />
+          <title>{props.title}</title>
+          <link rel="stylesheet" href={CSS_PATH} />
+          {props.script === false ? null : <script src={JS_PATH} defer></script>}
+        </head>
+        <body>{props.children}</body>
+      </html>
+    </>
+  );
+}
+
+export function Layout(props: { title: string; nav: Nav; site?: { name: string } | null; csrf?: string; children: Child }) {
+  return (
+    <Doc title={`${props.title} · EdgeScore`}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <div class="in">
+          <a class="brand" href={props.site ? "/dashboard/" : "/"}>
+            EdgeScore
+          </a>
+          {props.site ? (
+            <nav aria-label="Dashboard">
+              {NAV.map(([id, label, href]) => (
+                <a href={href} aria-current={props.nav === id ? "page" : undefined}>
+                  {label}
+                </a>
+              ))}
+            </nav>
+          ) : null}
+          {props.site && props.csrf ? (
+            <form class="who" method="post" action="/dashboard/logout">
+              <span>{props.site.name}</span>
+              <Csrf token={props.csrf} />
+              <button type="submit">Sign out</button>
+            </form>
+          ) : null}
+        </div>
+      </header>
+      <main id="main" tabindex={-1}>
+        {props.children}
+      </main>
+    </Doc>
+  );
+}
+
+export const Csrf = (p: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={p.token} />;
+
+export function Msg(p: { kind: "ok" | "err" | "info"; children: Child }) {
+  return (
+    <div class={`msg ${p.kind}`} role={p.kind === "err" ? "alert" : "status"}>
+      {p.children}
+    </div>
+  );
+}
+
+/** Tier names are the model's own: the top tier is red, the others amber, cold blue. */
+export function tierClass(tier: string, tiers?: string[]): string {
+  if (tier === "disqualified") return "t-dq";
+  if (tier === "cold") return "t-cold";
+  if (tiers && tiers.length && tiers[tiers.length - 1] !== tier) return "t-mid";
+  if (!tiers && tier !== "hot") return "t-mid";
+  return "t-top";
+}
+
+export const TierBadge = (p: { tier: string; tiers?: string[] }) => <span class={`badge ${tierClass(p.tier, p.tiers)}`}>{p.tier}</span>;
+
+/** A horizontal bar as inline SVG (no inline styles: the CSP forbids them). */
+export function Bar(p: { value: number; max: number; kind?: "fit" | "int" | "any"; label: string }) {
+  const max = p.max > 0 ? p.max : 1;
+  const v = Math.max(0, Math.min(max, Math.abs(p.value)));
+  const w = Math.round((1000 * v) / max) / 10;
+  return (
+    <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={p.label}>
+      <rect class="bg" width="100" height="10" rx="2" />
+      <rect class={p.value < 0 ? "neg" : (p.kind ?? "any")} width={String(w)} height="10" rx="2" />
+    </svg>
+  );
+}
+
+export function fmtNum(n: unknown, digits = 2): string {
+  if (typeof n !== "number" || !Number.isFinite(n)) return "—";
+  return String(Math.round(n * 10 ** digits) / 10 ** digits);
+}
+
+export function isoTime(ms: unknown): string | null {
+  if (typeof ms !== "number" || !Number.isFinite(ms)) return null;
+  try {
+    return new Date(ms).toISOString();
+  } catch {
+    return null;
+  }
+}
+
+export function ago(ms: number, now = Date.now()): string {
+  const s = Math.round((now - ms) / 1000);
+  if (s < 30) return "just now";
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+/** A timestamp: UTC text with a machine-readable datetime (the script adds local time as a tooltip). */
+export function When(p: { ms: unknown; relative?: boolean }) {
+  const iso = isoTime(p.ms);
+  if (!iso) return <span class="mut">—</span>;
+  const text = p.relative ? ago(p.ms as number) : iso.slice(0, 16).replace("T", " ") + " UTC";
+  return <time datetime={iso}>{text}</time>;
+}
+
+/** Lead-supplied URLs: a link only when it is http(s), otherwise plain text. */
+export function SafeLink(p: { href: unknown; max?: number }) {
+  if (typeof p.href !== "string" || p.href === "") return <span class="mut">—</span>;
+  const max = p.max ?? 80;
+  const text = p.href.length > max ? p.href.slice(0, max - 1) + "…" : p.href;
+  let ok = false;
+  try {
+    const u = new URL(p.href);
+    ok = u.protocol === "http:" || u.protocol === "https:";
+  } catch {
+    ok = false;
+  }
+  return ok ? (
+    <a href={p.href} rel="noopener noreferrer nofollow">
+      {text}
+    </a>
+  ) : (
+    <span>{text}</span>
+  );
+}
+
+export function leadLabel(l: { name?: unknown; email?: unknown; id: unknown }): string {
+  if (typeof l.name === "string" && l.name) return l.name;
+  if (typeof l.email === "string" && l.email) return l.email;
+  return String(l.id);
+}
+
+export function jsonText(v: unknown, max = 300): string {
+  let s: string;
+  try {
+    s = typeof v === "string" ? v : JSON.stringify(v);
+  } catch {
+    s = String(v);
+  }
+  if (s === undefined) s = "";
+  return s.length > max ? s.slice(0, max - 1) + "…" : s;
+}

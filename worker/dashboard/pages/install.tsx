@@ -1,0 +1,86 @@
+import { Layout } from "../layout";
+
+export function InstallPage(p: { site: { name: string; publicKey: string; origins: string[] }; csrf: string; origin: string }) {
+  const tag = `<script async src="${p.origin}/es.js" data-site="${p.site.publicKey}"></script>`;
+  const stub = `<script>window.edgescore=window.edgescore||function(){(edgescore.q=edgescore.q||[]).push(arguments)}</script>`;
+  return (
+    <Layout title="Install" nav="install" site={p.site} csrf={p.csrf}>
+      <h1>Install the snippet</h1>
+      <section class="card" aria-labelledby="h-tag">
+        <h2 id="h-tag">1. Paste this tag into every page</h2>
+        <p>
+          Before <code>&lt;/head&gt;</code> or at the end of <code>&lt;body&gt;</code>. It loads asynchronously and never blocks rendering.
+        </p>
+        <label for="snippet">Snippet for {p.site.name}</label>
+        <textarea id="snippet" rows={3} readonly spellcheck={false}>
+          {tag}
+        </textarea>
+        <div class="row">
+          <button type="button" data-copy="snippet" data-status="copy-status" hidden>
+            Copy the snippet
+          </button>
+          <span id="copy-status" class="small" role="status" aria-live="polite"></span>
+        </div>
+        <p class="small mut">
+          Public key <code>{p.site.publicKey}</code> (safe to publish). Pages may send events only from the site's allowed origins:{" "}
+          {p.site.origins.length ? p.site.origins.map((o, i) => <>{i ? ", " : ""}<code>{o}</code></>) : "none yet"}.
+        </p>
+      </section>
+      <section class="card" aria-labelledby="h-attrs">
+        <h2 id="h-attrs">Optional attributes</h2>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Attribute</th>
+                <th scope="col">Effect</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <td><code>data-api="https://…"</code></td>
+                <td>Endpoint base, for a first-party proxy.</td>
+              </tr>
+              <tr>
+                <td><code>data-consent="required"</code></td>
+                <td>Send nothing until <code>edgescore('consent', true)</code>.</td>
+              </tr>
+              <tr>
+                <td><code>data-cookieless</code></td>
+                <td>No persistent visitor id (memory and sessionStorage only).</td>
+              </tr>
+              <tr>
+                <td><code>data-spa="off"</code></td>
+                <td>No history (single-page app) tracking.</td>
+              </tr>
+              <tr>
+                <td><code>data-gpc="honor"</code></td>
+                <td>Send nothing when the browser sets Global Privacy Control.</td>
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section class="card" aria-labelledby="h-stub">
+        <h2 id="h-stub">2. Optional: call the API before the script has loaded</h2>
+        <label for="stub">Queueing stub (place before your calls)</label>
+        <textarea id="stub" rows={2} readonly spellcheck={false}>
+          {stub}
+        </textarea>
+        <div class="row">
+          <button type="button" data-copy="stub" data-status="stub-status" hidden>
+            Copy the stub
+          </button>
+          <span id="stub-status" class="small" role="status" aria-live="polite"></span>
+        </div>
+        <pre class="small">{`edgescore('identify', { email: 'sam@example.com', name: 'Sam' });
+edgescore('track', 'email_signup');
+edgescore('hints', function (h) { console.log(h.tier, h.promo); });`}</pre>
+        <p class="small">
+          Mark forms with <code>data-es-event="trial_signup"</code>, chat buttons with <code>data-es-chat</code>, promo slots with <code>data-es-promo</code> and tier-only
+          content with <code>data-es-tier="warm hot"</code>.
+        </p>
+      </section>
+    </Layout>
+  );
+}

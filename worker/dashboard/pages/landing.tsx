@@ -1,0 +1,80 @@
+import { Doc } from "../layout";
+
+export interface DemoSite {
+  key: string;
+  name: string;
+  secretKey: string;
+}
+
+const DEMOS: Record<string, { path: string; title: string; tryThis: string }> = {
+  shop: { path: "/demo/shop/", title: "Shop", tryThis: "Browse a few products and add one to the cart: recommendations and a promo code appear as you warm up." },
+  dealer: { path: "/demo/dealer/", title: "Car dealer", tryThis: "Send the “car I'm interested in” form, then open Directions: past 30 points a test-drive alert fires." },
+  saas: { path: "/demo/saas/", title: "SaaS", tryThis: "Read the pricing page and start a trial: the key conversion behaviour makes you hot." },
+};
+
+export function LandingPage(p: { demos: DemoSite[] }) {
+  return (
+    <Doc title="EdgeScore — lead scoring at the edge" script={false}>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <div class="in">
+          <a class="brand" href="/">
+            EdgeScore
+          </a>
+          <nav aria-label="Site">
+            <a href="/dashboard/login">Dashboard</a>
+          </nav>
+        </div>
+      </header>
+      <main id="main" tabindex={-1}>
+        <h1>EdgeScore: lead scoring at the edge</h1>
+        <p>
+          Paste one script tag. EdgeScore captures sessions, page visits, chats, trial signups and product views, scores every lead for <b>fit</b> (who they are) and{" "}
+          <b>interest</b> (what they do) against your models, personalizes your pages with tiers, promo codes and recommendations, and alerts sales the moment a lead turns hot.
+        </p>
+        {p.demos.length ? (
+          <>
+            <h2>Try the local demos</h2>
+            <div class="grid">
+              {p.demos.map((d) => {
+                const info = DEMOS[d.key];
+                return (
+                  <section class="card" aria-labelledby={`demo-${d.key}`}>
+                    <h3 id={`demo-${d.key}`}>{info?.title ?? d.name}</h3>
+                    {info ? (
+                      <p>
+                        <a href={info.path}>Open {info.path}</a>
+                      </p>
+                    ) : null}
+                    {info ? <p class="small">{info.tryThis}</p> : null}
+                    <form method="post" action="/dashboard/login">
+                      <input type="hidden" name="key" value={d.secretKey} />
+                      <button type="submit">Open the dashboard as {info?.title ?? d.name}</button>
+                    </form>
+                  </section>
+                );
+              })}
+            </div>
+            <p class="small mut">These demo sites and their keys exist only in this local run (<code>npm start</code>).</p>
+          </>
+        ) : (
+          <div class="card">
+            <h2>How it works</h2>
+            <ol>
+              <li>Create a site and paste its snippet into your pages.</li>
+              <li>Describe what a good lead looks like: categories with maxima, rules with points, must-haves and disqualifiers.</li>
+              <li>Watch leads rank hot to cold, see why each scored what it did, and review the model against real conversions every 30 days.</li>
+            </ol>
+            <p>
+              <a class="btn" href="/dashboard/login">
+                Sign in to the dashboard
+              </a>
+            </p>
+          </div>
+        )}
+      </main>
+    </Doc>
+  );
+}

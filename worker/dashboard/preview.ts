@@ -1,0 +1,111 @@
+// "Preview" in the model editor: how the site's most recent leads would move under an
+// edited model, before saving it. Each lead is recomputed from its stored events and
+// traits under the current model and under the edited one at the same `now`, so the
+// difference is the model change alone (not decay since the last rescoring).
+// Read-only; bounded to PREVIEW_LEADS leads and PREVIEW_EVENTS events per preview.
+import { rowToScoreEvent } from "../ingest/score-models";
+import type { EventRow } from "../ingest/store";
+import { recompute, type ScoreEvent } from "../scoring/engine";
+import type { Model } from "../scoring/model";
+
+export const PREVIEW_LEADS = 200;
+export const PREVIEW_EVENTS = 20_000;
+
+export interface Mover {
+  id: string;
+  email: string | null;
+  name: string | null;
+  before: { tier: string; score: number } | null;
+  after: { tier: string; score: number };
+  /** +1 up, -1 down, 0 same tier. */
+  move: number;
+}
+
+export interface Preview {
+  leads: number;
+  /** True when the event budget stopped the preview before PREVIEW_LEADS leads. */
+  truncated: boolean;
+  up: number;
+  down: number;
+  same: number;
+  movers: Mover[];
+  /** Lead counts per tier, before and after. */
+  distribution: { tier: string; before: number; after: number }[];
+}
+
+/** Orders tiers: disqualified < cold < the model's tiers ascending. */
+function rank(model: Model, tier: string): number {
+  if (tier === "disqualified") return -2;
+  if (tier === "cold") return -1;
+  const i = Object.keys(model.tiers).indexOf(tier);
+  return i;
+}
+
+export async function previewModel(db: D1Database, siteId: string, edited: Model, current: Model | null, now: number): Promise<Preview> {
+  // No index on last_seen (see db/schema.ts): this sorts the site's leads, fine for a click.
+  const rows = await db
+    .prepare("SELECT id, email, name, traits, event_count FROM leads WHERE site_id = ?1 ORDER BY last_seen DESC, id LIMIT ?2")
+    .bind(siteId, PREVIEW_LEADS)
+    .all<{ id: string; email: string | null; name: string | null; traits: string; event_count: number }>();
+  let budget = 0;
+  let leads = rows.results.filter((l, i) => (budget += l.event_count) <= PREVIEW_EVENTS || i === 0);
+  const truncated = leads.length < rows.results.length;
+  const byLead = new Map<string, ScoreEvent[]>();
+  if (leads.length) {
+    const ev = await db
+      .prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY lead_id, n")
+      .bind(JSON.stringify(leads.map((l) => l.id)))
+      .all<EventRow>();
+    for (const e of ev.results) {
+      const list = byLead.get(e.lead_id) ?? [];
+      list.push(rowToScoreEvent(e));
+      byLead.set(e.lead_id, list);
+    }
+  }
+  const movers: Mover[] = [];
+  const dist = new Map<string, { before: number; after: number }>();
+  const bump = (tier: string, k: "before" | "after") => {
+    const d = dist.get(tier) ?? { before: 0, after: 0 };
+    d[k]++;
+    dist.set(tier, d);
+  };
+  let up = 0;
+  let down = 0;
+  let same = 0;
+  leads = leads.slice(0, PREVIEW_LEADS);
+  for (const l of leads) {
+    let traits: Record<string, unknown>;
+    try {
+      traits = JSON.parse(l.traits) as Record<string, unknown>;
+    } catch {
+      traits = {};
+    }
+    const events = byLead.get(l.id) ?? [];
+    const after = recompute(edited, events, traits, now).result;
+    const before = current ? recompute(current, events, traits, now).result : null;
+    bump(after.tier, "after");
+    if (before) bump(before.tier, "before");
+    const rb = before ? rank(current!, before.tier) : -1;
+    const ra = rank(edited, after.tier);
+    const move = ra > rb ? 1 : ra < rb ? -1 : 0;
+    if (move > 0) up++;
+    else if (move < 0) down++;
+    else same++;
+    if (move !== 0) {
+      movers.push({
+        id: l.id,
+        email: l.email,
+        name: l.name,
+        before: before ? { tier: before.tier, score: before.score } : null,
+        after: { tier: after.tier, score: after.score },
+        move,
+      });
+    }
+  }
+  movers.sort((a, b) => b.move - a.move || b.after.score - a.after.score);
+  const order = ["disqualified", "cold", ...new Set([...Object.keys(current?.tiers ?? {}), ...Object.keys(edited.tiers)])];
+  const distribution = [...dist.entries()]
+    .map(([tier, d]) => ({ tier, ...d }))
+    .sort((a, b) => order.indexOf(b.tier) - order.indexOf(a.tier));
+  return { leads: leads.length, truncated, up, down, same, movers, distribution };
+}
