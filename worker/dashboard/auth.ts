@@ -5,7 +5,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { drizzle } from "drizzle-orm/d1";
 import { siteBySecretKey, type Site } from "../sites/sites";
 import { apiClient } from "./api";
 import { csrfToken } from "./csrf";
@@ -25,7 +24,7 @@ export function clearSession(c: Context): void {
 }
 
 export function siteForKey(c: Context<DashEnv>, key: string): Promise<Site | null> {
-  return siteBySecretKey(drizzle(c.env.DB), key);
+  return siteBySecretKey(c.env.DB, key);
 }
 
 /** Only dashboard paths are followed after sign-in (no open redirect). */

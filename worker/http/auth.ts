@@ -2,7 +2,6 @@
 // (`Authorization: Bearer sk_…`) opens its /v1/admin routes. Public keys are
 // checked by the public routes themselves (the key travels in body or query).
 import type { MiddlewareHandler } from "hono";
-import { drizzle } from "drizzle-orm/d1";
 import type { AppEnv } from "../env";
 import { safeEqual } from "../lib/crypto";
 import { siteBySecretKey } from "../sites/sites";
@@ -26,7 +25,7 @@ export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearer(c.req.header("authorization"));
   if (!token) throw unauthorized("Send the site's secret key as `Authorization: Bearer sk_…`.");
-  const site = await siteBySecretKey(drizzle(c.env.DB), token);
+  const site = await siteBySecretKey(c.env.DB, token);
   if (!site) throw unauthorized("Unknown or revoked secret key.");
   c.set("site", site);
   await next();

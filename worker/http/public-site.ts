@@ -2,14 +2,13 @@
 // allowed origin (then CORS headers go out), and the per-site and per-visitor
 // rate limits.
 import type { Context } from "hono";
-import { drizzle } from "drizzle-orm/d1";
 import type { AppEnv } from "../env";
 import { limiter } from "../lib/rate-limit";
 import { originAllowed, siteByPublicKey, type Site } from "../sites/sites";
 import { ApiError } from "./errors";
 
 export async function publicSite(c: Context<AppEnv>, publicKey: string, visitor: string, now: number): Promise<Site> {
-  const site = await siteByPublicKey(drizzle(c.env.DB), publicKey, now);
+  const site = await siteByPublicKey(c.env.DB, publicKey, now);
   if (!site) throw new ApiError(401, "unknown_key", "Unknown site key: check data-site on the script tag.");
   const origin = c.req.header("origin") ?? originOfReferer(c.req.header("referer"));
   if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not in the site's allowed origins.");

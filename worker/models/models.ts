@@ -1,8 +1,6 @@
 // Scoring models of a site (SPEC §3, §4): stored as the document the user PUT,
 // with a version that increases on every PUT and a row per version kept.
-import { and, asc, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import { leadScores, models, modelVersions, promoCodes } from "../../db/schema";
+import type { models } from "../../db/schema";
 import { promoSql } from "../promos/promos";
 import type { Promo } from "../scoring/model";
 
@@ -29,7 +27,15 @@ function info(r: Row, primaryName: string | undefined): ModelInfo {
 }
 
 export async function listModels(d1: D1Database, siteId: string): Promise<(ModelInfo & { document: unknown })[]> {
-  const rows = await drizzle(d1).select().from(models).where(eq(models.siteId, siteId)).orderBy(asc(models.position));
+  const res = await d1
+    .prepare(
+      `SELECT site_id AS siteId, name, version, position, document, created_at AS createdAt, updated_at AS updatedAt,
+              rescore_cursor AS rescoreCursor, rescore_done AS rescoreDone, rescore_total AS rescoreTotal
+       FROM models WHERE site_id = ?1 ORDER BY position`,
+    )
+    .bind(siteId)
+    .all<Omit<Row, "document"> & { document: string }>();
+  const rows: Row[] = res.results.map((r) => ({ ...r, document: JSON.parse(r.document) as unknown }));
   return rows.map((r) => ({ ...info(r, rows[0]?.name), document: r.document }));
 }
 
@@ -69,19 +75,18 @@ export async function putModel(d1: D1Database, siteId: string, name: string, doc
 
 /** Deletes a model and the scores and unassigned codes it produced; alerts already sent stay. */
 export async function deleteModel(d1: D1Database, siteId: string, name: string): Promise<boolean> {
-  const db = drizzle(d1);
-  const [del] = await db.batch([
-    db.delete(models).where(and(eq(models.siteId, siteId), eq(models.name, name))).returning({ name: models.name }),
-    db.delete(leadScores).where(and(eq(leadScores.siteId, siteId), eq(leadScores.model, name))),
-    db.delete(promoCodes).where(and(eq(promoCodes.siteId, siteId), eq(promoCodes.model, name))),
+  const [del] = await d1.batch([
+    d1.prepare("DELETE FROM models WHERE site_id = ?1 AND name = ?2 RETURNING name").bind(siteId, name),
+    d1.prepare("DELETE FROM lead_scores WHERE site_id = ?1 AND model = ?2").bind(siteId, name),
+    d1.prepare("DELETE FROM promo_codes WHERE site_id = ?1 AND model = ?2").bind(siteId, name),
   ]);
-  return del.length > 0;
+  return del!.results.length > 0;
 }
 
 export async function modelHistory(d1: D1Database, siteId: string, name: string) {
-  return drizzle(d1)
-    .select({ version: modelVersions.version, createdAt: modelVersions.createdAt })
-    .from(modelVersions)
-    .where(and(eq(modelVersions.siteId, siteId), eq(modelVersions.name, name)))
-    .orderBy(asc(modelVersions.version));
+  const res = await d1
+    .prepare("SELECT version, created_at AS createdAt FROM model_versions WHERE site_id = ?1 AND name = ?2 ORDER BY version")
+    .bind(siteId, name)
+    .all<{ version: number; createdAt: number }>();
+  return res.results;
 }

@@ -1,6 +1,5 @@
 // POST /v1/admin/sites (operator token): a new site and its keys, shown once.
 import { Hono } from "hono";
-import { drizzle } from "drizzle-orm/d1";
 import type { AppEnv } from "../env";
 import { requireOperator } from "../http/auth";
 import { readJson } from "../http/body";
@@ -31,7 +30,7 @@ export const sitesRoutes = new Hono<AppEnv>();
 sitesRoutes.post("/", requireOperator, async (c) => {
   const body = parseOrThrow(newSite, await readJson(c), "site");
   const created = await createSite(
-    drizzle(c.env.DB),
+    c.env.DB,
     {
       name: body.name,
       origins: body.origins,

@@ -23,6 +23,8 @@ export type Mode = (typeof Mode)[keyof typeof Mode];
 
 export interface CRule {
   id: string;
+  /** Position in `Compiled.rules`. */
+  idx: number;
   points: number;
   /** Index into `categories`, -1 when the rule does not score. */
   cat: number;
@@ -47,6 +49,8 @@ export interface Compiled {
   categories: CCategory[];
   eventRulesByType: Record<EventType, CRule[]>;
   traitRules: CRule[];
+  /** Event rules whose hits expire (pruned from the state at every update). */
+  expiringRules: CRule[];
   leavesByType: Record<EventType, EventLeaf[]>;
   tiers: { name: string; min: number }[];
   triggers: { id: string; webhook: string | null; when: LeadPred }[];
@@ -92,6 +96,7 @@ function compile(model: Model): Compiled {
       halfLifeMs > 0 ? (expireMs > 0 ? Mode.ExpireHalfLife : Mode.HalfLife) : expireMs > 0 ? Mode.Expire : Mode.Forever;
     const cr: CRule = {
       id: r.id,
+      idx: rules.length,
       points: r.points,
       cat,
       must: r.must,
@@ -129,6 +134,7 @@ function compile(model: Model): Compiled {
     categories,
     eventRulesByType,
     traitRules,
+    expiringRules: rules.filter((r) => r.event !== null && (r.mode === Mode.Expire || r.mode === Mode.ExpireHalfLife)),
     leavesByType,
     tiers: tierEntries,
     triggers,

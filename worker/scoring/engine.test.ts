@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeList } from "./codec";
 import { applyEvents, emptyState, evaluate, type LeadState, recompute, rulesForEventType } from "./engine";
 import { DAY, ev, HOUR, model, T0 } from "./test-helpers";
 
@@ -130,12 +131,17 @@ describe("decay", () => {
 
   it("prunes expired hit times from the state", () => {
     const s1 = applyEvents(m, emptyState(), [ev("trial_signup", T0), ev("trial_signup", T0 + DAY)], {}, T0 + DAY);
-    expect(s1.state.r.x?.t).toEqual([T0, T0 + DAY]);
+    const times = (s: LeadState) => decodeList(s.r.x?.t, 1);
+    expect(times(s1.state)).toEqual([T0, T0 + DAY]);
     const s2 = applyEvents(m, s1.state, [ev("trial_signup", T0 + 7.5 * DAY)], {}, T0 + 7.5 * DAY);
-    expect(s2.state.r.x?.t).toEqual([T0 + DAY, T0 + 7.5 * DAY]);
+    expect(times(s2.state)).toEqual([T0 + DAY, T0 + 7.5 * DAY]);
     expect(s2.result.rules.x).toEqual({ hits: 3, points: 10 });
     // The input state was not mutated.
-    expect(s1.state.r.x?.t).toEqual([T0, T0 + DAY]);
+    expect(times(s1.state)).toEqual([T0, T0 + DAY]);
+    // Hits that expire with no new hit of their own rule are pruned by any later update.
+    const s3 = applyEvents(m, s2.state, [ev("chat", T0 + 20 * DAY)], {}, T0 + 20 * DAY);
+    expect(s3.state.r.x).toEqual({ n: 3 });
+    expect(s3.result.rules.x).toEqual({ hits: 3, points: 0 });
   });
 
   it("half-life with expiry decays until expiry, then 0", () => {

@@ -3,16 +3,17 @@
  * No I/O and no clock: `now` (ms) is always passed in, so the same inputs give the same figures
  * in the collect path, the recompute after a model change and the tests.
  */
+import { encAbs, encNext, encodeList, decodeList, ListReader, setHas, setToken } from "./codec";
 import { type CRule, type Compiled, compiled, Mode } from "./compile";
 import {
+  addExpiring,
   addHalfLife,
   DAY_MS,
   expiringHalfLifeValue,
   expiringValue,
   expiryCutoff,
-  firstAfter,
   halfLifeValue,
-  insertSorted,
+  pruneExpiring,
 } from "./decay";
 import type { EventType, ScoreEvent, Traits } from "./events";
 import { EventView, type LeadView } from "./matchers";
@@ -63,40 +64,44 @@ export function round2(x: number): number {
 
 /**
  * Copy-on-write view of a state: the input state is never mutated (callers may retry with it),
- * but only the parts an event touches are copied.
+ * but only the parts an event touches are copied (lists are strings: copying a rule is O(1)).
+ * Also records which rules changed, so the figures after the events only recompute those.
  */
 class Writer {
   readonly state: LeadState;
+  /** By compiled rule index: 1 when the rule's state may have changed. */
+  readonly touched: Uint8Array;
   private ownR: boolean;
   private ownE: boolean;
-  private readonly ownedRules: Set<string> | null;
+  private readonly owned: Uint8Array | null;
 
-  constructor(base: LeadState, fresh: boolean) {
-    this.state = fresh ? base : { v: 1, r: base.r, e: base.e, t: base.t };
+  constructor(c: Compiled, base: LeadState, fresh: boolean) {
+    this.state = fresh ? base : { v: 2, r: base.r, e: base.e, t: base.t };
     this.ownR = fresh;
     this.ownE = fresh;
-    this.ownedRules = fresh ? null : new Set();
+    this.touched = new Uint8Array(c.rules.length);
+    this.owned = fresh ? null : new Uint8Array(c.rules.length);
   }
 
-  rule(id: string): RuleState {
+  rule(r: CRule): RuleState {
+    this.touched[r.idx] = 1;
     if (!this.ownR) {
       this.state.r = { ...this.state.r };
       this.ownR = true;
     }
-    const cur = this.state.r[id];
+    const cur = this.state.r[r.id];
     if (cur === undefined) {
       const created: RuleState = { n: 0 };
-      this.state.r[id] = created;
-      this.ownedRules?.add(id);
+      this.state.r[r.id] = created;
+      if (this.owned) this.owned[r.idx] = 1;
       return created;
     }
-    if (this.ownedRules === null || this.ownedRules.has(id)) return cur;
+    if (this.owned === null || this.owned[r.idx] === 1) return cur;
     const copy: RuleState = { ...cur };
-    if (cur.t) copy.t = cur.t.slice();
-    if (cur.s) copy.s = { ...cur.s };
-    if (cur.d) copy.d = { ...cur.d };
-    this.state.r[id] = copy;
-    this.ownedRules.add(id);
+    if (cur.sq) copy.sq = { ...cur.sq };
+    if (cur.dq) copy.dq = { ...cur.dq };
+    this.state.r[r.id] = copy;
+    this.owned[r.idx] = 1;
     return copy;
   }
 
@@ -109,47 +114,81 @@ class Writer {
   }
 }
 
-function limitKey(r: CRule, ev: ScoreEvent): string {
-  return r.limit?.per === "session" ? (ev.sessionId ?? "") : String(Math.floor(ev.ts / DAY_MS));
+const days = new ListReader();
+
+/** Whether `day` is in a newest-first day list. */
+function dayListHas(list: string | undefined, day: number): boolean {
+  if (!list) return false;
+  const r = days.reset(list, -1);
+  while (!r.done()) {
+    const v = r.next();
+    if (v === day) return true;
+    if (v < day) return false;
+  }
+  return false;
+}
+
+function dayListAdd(list: string | undefined, day: number): string {
+  if (!list) return encAbs(day);
+  const r = days.reset(list, -1);
+  const newest = r.next();
+  if (day > newest) return encAbs(day) + encNext(day, newest, -1) + list.slice(r.pos);
+  const all = decodeList(list, -1);
+  let i = 0;
+  while (i < all.length && (all[i] as number) > day) i++;
+  all.splice(i, 0, day);
+  return encodeList(all, -1);
 }
 
 /** Counts one match of an event rule, honouring its limit (in arrival order). */
 function countHit(r: CRule, ev: ScoreEvent, w: Writer, now: number): void {
   const existing = w.state.r[r.id];
   const limit = r.limit;
-  let key: string | null = null;
   if (limit) {
     if (limit.per === "lead") {
       if (existing && existing.n >= limit.times) return;
+    } else if (limit.per === "session") {
+      const sid = ev.sessionId ?? "";
+      const token = setToken(sid);
+      if (setHas(existing?.s, token)) return;
+      const rs = w.rule(r);
+      const count = (limit.times > 1 ? (rs.sq?.[sid] ?? 0) : 0) + 1;
+      if (count >= limit.times) {
+        rs.s = (rs.s ?? "") + " " + token;
+        if (limit.times > 1 && rs.sq) {
+          delete rs.sq[sid];
+          if (Object.keys(rs.sq).length === 0) rs.sq = undefined;
+        }
+      } else (rs.sq ??= {})[sid] = count;
     } else {
-      key = limitKey(r, ev);
-      const map = limit.per === "session" ? existing?.s : existing?.d;
-      if ((map?.[key] ?? 0) >= limit.times) return;
+      const day = Math.floor(ev.ts / DAY_MS);
+      if (dayListHas(existing?.d, day)) return;
+      const rs = w.rule(r);
+      const key = String(day);
+      const count = (limit.times > 1 ? (rs.dq?.[key] ?? 0) : 0) + 1;
+      if (count >= limit.times) {
+        rs.d = dayListAdd(rs.d, day);
+        if (limit.times > 1 && rs.dq) {
+          delete rs.dq[key];
+          if (Object.keys(rs.dq).length === 0) rs.dq = undefined;
+        }
+      } else (rs.dq ??= {})[key] = count;
     }
   }
-  const rs = w.rule(r.id);
+  const rs = w.rule(r);
   rs.n++;
-  if (key !== null) {
-    const field = limit?.per === "session" ? "s" : "d";
-    const map = (rs[field] ??= {});
-    map[key] = (map[key] ?? 0) + 1;
-  }
   switch (r.mode) {
     case Mode.Forever:
       break;
     case Mode.HalfLife:
       addHalfLife(rs, r.points, ev.ts, r.halfLifeMs);
       break;
-    default: {
-      const cutoff = expiryCutoff(now, r.expireMs);
-      const times = (rs.t ??= []);
-      if (ev.ts > cutoff) insertSorted(times, ev.ts);
-      // Drop what has expired by now; it can never count again (time only moves forward).
-      const live = firstAfter(times, cutoff);
-      if (live > 0) times.splice(0, live);
-    }
+    default:
+      if (ev.ts > expiryCutoff(now, r.expireMs)) addExpiring(rs, ev.ts, r.mode === Mode.ExpireHalfLife ? r.halfLifeMs : 0);
   }
 }
+
+const firsts = new ListReader();
 
 function ingest(c: Compiled, w: Writer, events: readonly ScoreEvent[], now: number): void {
   for (const ev of events) {
@@ -162,6 +201,14 @@ function ingest(c: Compiled, w: Writer, events: readonly ScoreEvent[], now: numb
     const view = new EventView(ev);
     for (const r of rules) if ((r.event as NonNullable<CRule["event"]>)(view)) countHit(r, ev, w, now);
     for (const leaf of leaves) if (w.state.e[leaf.key] !== 1 && leaf.match(view)) w.seen(leaf.key);
+  }
+  // Drop what has expired by now from every list; it can never count again (time only moves
+  // forward), and figures then never have to skip more than what expired since the last update.
+  for (const r of c.expiringRules) {
+    const rs = w.state.r[r.id];
+    if (rs?.t && firsts.reset(rs.t, 1).next() <= expiryCutoff(now, r.expireMs)) {
+      pruneExpiring(w.rule(r), expiryCutoff(now, r.expireMs), r.mode === Mode.ExpireHalfLife ? r.halfLifeMs : 0);
+    }
   }
 }
 
@@ -189,43 +236,68 @@ function ruleValue(r: CRule, rs: RuleState, now: number): number {
     case Mode.HalfLife:
       return halfLifeValue(rs, now, r.halfLifeMs);
     case Mode.Expire:
-      return rs.t ? expiringValue(rs.t, r.points, now, r.expireMs) : 0;
+      return expiringValue(rs, r.points, now, r.expireMs);
     default:
-      return rs.t ? expiringHalfLifeValue(rs.t, r.points, now, r.expireMs, r.halfLifeMs) : 0;
+      return expiringHalfLifeValue(rs, r.points, now, r.expireMs, r.halfLifeMs);
   }
 }
 
+/** Figures of rule i into the arrays (all zero on entry for that rule). */
+function ruleFigures(r: CRule, state: LeadState, traits: Traits, now: number, values: Float64Array, hits: Float64Array, met: Uint8Array): void {
+  const i = r.idx;
+  if (r.trait) {
+    if (r.trait(traits)) {
+      values[i] = r.points;
+      hits[i] = 1;
+      met[i] = 1;
+    }
+  } else {
+    const rs = state.r[r.id];
+    if (rs && rs.n > 0) {
+      hits[i] = rs.n;
+      met[i] = 1;
+      values[i] = ruleValue(r, rs, now);
+    }
+  }
+}
+
+/** Everything at `now`. */
 function core(c: Compiled, model: Model, state: LeadState, traits: Traits, now: number): Core {
   const n = c.rules.length;
   const values = new Float64Array(n);
   const hits = new Float64Array(n);
   const met = new Uint8Array(n);
+  for (const r of c.rules) ruleFigures(r, state, traits, now, values, hits, met);
+  return summarize(c, model, values, hits, met);
+}
+
+/**
+ * The figures of `state` given those of a state that differs only in the `touched` rules, at the
+ * same `now` and traits: the other rules' figures are the same numbers, so the result is the
+ * same as `core(state)` bit for bit (sums are taken in the same order).
+ */
+function coreAfter(c: Compiled, model: Model, before: Core, touched: Uint8Array, state: LeadState, traits: Traits, now: number): Core {
+  const values = before.values.slice();
+  const hits = before.hits.slice();
+  const met = before.met.slice();
+  for (const r of c.rules) {
+    if (touched[r.idx] !== 1) continue;
+    values[r.idx] = hits[r.idx] = met[r.idx] = 0;
+    ruleFigures(r, state, traits, now, values, hits, met);
+  }
+  return summarize(c, model, values, hits, met);
+}
+
+function summarize(c: Compiled, model: Model, values: Float64Array, hits: Float64Array, met: Uint8Array): Core {
   const sums = new Float64Array(c.categories.length);
   let gates = 0;
   const disqualifiedBy: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = c.rules[i] as CRule;
-    let v = 0;
-    let holds = false;
-    if (r.trait) {
-      holds = r.trait(traits);
-      if (holds) {
-        v = r.points;
-        hits[i] = 1;
-      }
-    } else {
-      const rs = state.r[r.id];
-      if (rs && rs.n > 0) {
-        holds = true;
-        hits[i] = rs.n;
-        v = ruleValue(r, rs, now);
-      }
+  for (const r of c.rules) {
+    if (r.cat >= 0) sums[r.cat] = (sums[r.cat] as number) + (values[r.idx] as number);
+    if (met[r.idx] === 1) {
+      if (r.must) gates++;
+      if (r.disqualify) disqualifiedBy.push(r.id);
     }
-    values[i] = v;
-    if (holds) met[i] = 1;
-    if (r.cat >= 0) sums[r.cat] = (sums[r.cat] as number) + v;
-    if (holds && r.must) gates++;
-    if (holds && r.disqualify) disqualifiedBy.push(r.id);
   }
   const catValues = new Float64Array(c.categories.length);
   let fit = 0;
@@ -320,8 +392,8 @@ function triggerConditions(c: Compiled, k: Core, traits: Traits, state: LeadStat
 export interface ApplyOptions {
   /**
    * Update `state` in place instead of copying what changes. For callers that own the object
-   * (parsed from storage for this request): saves copying per-session/per-day limit counters
-   * and hit-time lists of long histories. The input must not be used afterwards.
+   * (parsed from storage for this request): saves copying the touched rule states and the
+   * state's maps. The input must not be used afterwards.
    */
   reuseState?: boolean;
 }
@@ -341,18 +413,23 @@ export function applyEvents(
   opts?: ApplyOptions,
 ): { state: LeadState; result: ScoreResult; fired: TriggerFiring[] } {
   const c = compiled(model);
-  const before = c.triggers.length ? triggerConditions(c, core(c, model, state, traits, now), traits, state) : [];
-  const w = new Writer(state, opts?.reuseState === true);
+  // The conditions before the events only matter to re-arm a disarmed trigger (an armed one
+  // stays armed either way): skip that evaluation when every trigger is armed.
+  let disarmed = false;
+  for (const t of c.triggers) if (state.t[t.id]?.[0] === 0) disarmed = true;
+  const kb = disarmed ? core(c, model, state, traits, now) : null;
+  const before = kb ? triggerConditions(c, kb, traits, state) : null;
+  const w = new Writer(c, state, opts?.reuseState === true);
   ingest(c, w, events, now);
   const next = w.state;
-  const k = core(c, model, next, traits, now);
+  const k = kb ? coreAfter(c, model, kb, w.touched, next, traits, now) : core(c, model, next, traits, now);
   const fired: TriggerFiring[] = [];
   if (c.triggers.length) {
     const after = triggerConditions(c, k, traits, next);
     let ownT = false;
     c.triggers.forEach((t, i) => {
       const cur: TriggerState = next.t[t.id] ?? [1, 0];
-      let armed = before[i] ? cur[0] : 1;
+      let armed = before?.[i] ? cur[0] : 1;
       let crossings = cur[1];
       if (after[i] && armed === 1) {
         armed = 0;
@@ -391,7 +468,7 @@ export function recompute(
   previous?: LeadState,
 ): { state: LeadState; result: ScoreResult } {
   const c = compiled(model);
-  const w = new Writer(emptyState(), true);
+  const w = new Writer(c, emptyState(), true);
   ingest(c, w, events, now);
   const state = w.state;
   const k = core(c, model, state, traits, now);

@@ -1,28 +1,41 @@
 /**
- * Per-lead scoring state, stored in D1 as JSON. Keys are short because there is one per lead
- * per model. Rules and triggers are keyed by id, so the state of rules that survive a model edit
- * stays meaningful (a model PUT still recomputes from events).
+ * Per-lead scoring state, stored in D1 as JSON and parsed/serialised on every request, so it is
+ * kept small: short keys, and lists (hit times, limit counters) as compact strings (codec.ts)
+ * rather than arrays and maps of numbers. Rules and triggers are keyed by id, so the state of
+ * rules that survive a model edit stays meaningful (a model PUT still recomputes from events).
+ *
+ * Version 2 (this shape). Version 1 (hit times as number arrays, limit counters as maps) is not
+ * read: `toLeadState` turns it into an empty state, which the next model PUT or recompute
+ * rebuilds from the stored events.
  */
+import type { HitList } from "./decay";
 
-export interface RuleState {
+export interface RuleState extends HitList {
   /** Counted hits (within the rule's limit), ever. */
   n: number;
-  /** Half-life accumulator and its reference time (ms), see decay.ts. */
-  a?: number;
-  r?: number;
-  /** Live hit times (ms, ascending) for categories with `expireDays`. */
-  t?: number[];
-  /** Counted hits per session id ("" = no session) for `limit.per = "session"`. */
-  s?: Record<string, number>;
-  /** Counted hits per UTC day number (ts / 86 400 000) for `limit.per = "day"`. */
-  d?: Record<string, number>;
+  /**
+   * Half-life (no expiry): accumulator `a` and its reference time `r` (ms), see decay.ts.
+   * Half-life with expiry: `a` = fixed-point sum of the hits in `t` (decay.ts).
+   */
+  r?: number | undefined;
+  /**
+   * `limit.per = "session"`: the sessions whose count reached `limit.times`, as
+   * " id id id" (codec.ts setToken: "%" and " " escaped, "" written "%").
+   */
+  s?: string | undefined;
+  /** `limit.per = "session"`, times > 1: counts of the sessions still below the limit. */
+  sq?: Record<string, number> | undefined;
+  /** `limit.per = "day"`: UTC day numbers (ts / 86 400 000) whose count reached `limit.times`, newest first (codec.ts list). */
+  d?: string | undefined;
+  /** `limit.per = "day"`, times > 1: counts of the days still below the limit. */
+  dq?: Record<string, number> | undefined;
 }
 
 /** [armed (1) or waiting for the condition to turn false (0), crossings so far]. */
 export type TriggerState = [armed: 0 | 1, crossings: number];
 
 export interface LeadState {
-  v: 1;
+  v: 2;
   /** Event rules with at least one counted hit. */
   r: Record<string, RuleState>;
   /** Event matchers of trigger/promo conditions that an event has matched ("t:<id>:<n>", "p:<id>:<n>"). */
@@ -32,16 +45,16 @@ export interface LeadState {
 }
 
 export function emptyState(): LeadState {
-  return { v: 1, r: {}, e: {}, t: {} };
+  return { v: 2, r: {}, e: {}, t: {} };
 }
 
-/** Accepts a parsed JSON value from storage; anything unrecognisable becomes an empty state. */
+/** Accepts a parsed JSON value from storage; anything unrecognisable (or v1) becomes an empty state. */
 export function toLeadState(value: unknown): LeadState {
   if (value === null || typeof value !== "object") return emptyState();
   const s = value as Partial<LeadState>;
-  if (s.v !== 1 || typeof s.r !== "object" || s.r === null) return emptyState();
+  if (s.v !== 2 || typeof s.r !== "object" || s.r === null) return emptyState();
   return {
-    v: 1,
+    v: 2,
     r: s.r,
     e: typeof s.e === "object" && s.e !== null ? s.e : {},
     t: typeof s.t === "object" && s.t !== null ? s.t : {},

@@ -1,12 +1,42 @@
 // Sites and their keys. A public key (`pk_…`) identifies a site to the snippet; the
 // secret key (`sk_<siteId>_<random>`) is shown once and stored only as a SHA-256 hash;
 // the webhook secret signs alert webhooks and so must be kept in clear.
-import { eq } from "drizzle-orm";
-import type { DrizzleD1Database } from "drizzle-orm/d1";
-import { sites } from "../../db/schema";
+import type { sites } from "../../db/schema";
 import { randomToken, safeEqual, sha256Hex } from "../lib/crypto";
 
+// The schema (db/schema.ts, drizzle) is the source of the row types; queries
+// are plain D1 statements: drizzle-orm's query builder would add ~18 KB gzip to
+// the Worker (cold starts) for a handful of queries.
 export type Site = typeof sites.$inferSelect;
+
+const SITE_COLS =
+  "id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at";
+interface SiteRow {
+  id: string;
+  name: string;
+  public_key: string;
+  secret_hash: string;
+  webhook_secret: string;
+  origins: string;
+  rate_visitor_per_min: number;
+  rate_site_per_min: number;
+  created_at: number;
+}
+
+function toSite(r: SiteRow | null): Site | null {
+  if (!r) return null;
+  return {
+    id: r.id,
+    name: r.name,
+    publicKey: r.public_key,
+    secretHash: r.secret_hash,
+    webhookSecret: r.webhook_secret,
+    origins: JSON.parse(r.origins) as string[],
+    rateVisitorPerMin: r.rate_visitor_per_min,
+    rateSitePerMin: r.rate_site_per_min,
+    createdAt: r.created_at,
+  };
+}
 
 export interface NewSiteInput {
   name: string;
@@ -22,7 +52,7 @@ export interface CreatedSite {
   webhookSecret: string;
 }
 
-export async function createSite(db: DrizzleD1Database, input: NewSiteInput, now: number): Promise<CreatedSite> {
+export async function createSite(db: D1Database, input: NewSiteInput, now: number): Promise<CreatedSite> {
   const id = "site_" + randomToken(9);
   const created: CreatedSite = {
     id,
@@ -30,17 +60,23 @@ export async function createSite(db: DrizzleD1Database, input: NewSiteInput, now
     secretKey: `sk_${id}_${randomToken(32)}`,
     webhookSecret: "whsec_" + randomToken(32),
   };
-  await db.insert(sites).values({
-    id,
-    name: input.name,
-    publicKey: created.publicKey,
-    secretHash: await sha256Hex(created.secretKey),
-    webhookSecret: created.webhookSecret,
-    origins: input.origins.map(normalizeOrigin),
-    ...(input.rateVisitorPerMin ? { rateVisitorPerMin: input.rateVisitorPerMin } : {}),
-    ...(input.rateSitePerMin ? { rateSitePerMin: input.rateSitePerMin } : {}),
-    createdAt: now,
-  });
+  await db
+    .prepare(
+      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+    )
+    .bind(
+      id,
+      input.name,
+      created.publicKey,
+      await sha256Hex(created.secretKey),
+      created.webhookSecret,
+      JSON.stringify(input.origins.map(normalizeOrigin)),
+      input.rateVisitorPerMin ?? 120,
+      input.rateSitePerMin ?? 60000,
+      now,
+    )
+    .run();
   return created;
 }
 
@@ -50,10 +86,10 @@ export async function createSite(db: DrizzleD1Database, input: NewSiteInput, now
 const CACHE_TTL_MS = 30_000;
 const byPublicKey = new Map<string, { site: Site; until: number }>();
 
-export async function siteByPublicKey(db: DrizzleD1Database, key: string, now: number): Promise<Site | null> {
+export async function siteByPublicKey(db: D1Database, key: string, now: number): Promise<Site | null> {
   const hit = byPublicKey.get(key);
   if (hit && hit.until > now) return hit.site;
-  const site = (await db.select().from(sites).where(eq(sites.publicKey, key)).limit(1))[0] ?? null;
+  const site = toSite(await db.prepare(`SELECT ${SITE_COLS} FROM sites WHERE public_key = ?1`).bind(key).first<SiteRow>());
   if (site) {
     if (byPublicKey.size > 1000) byPublicKey.clear();
     byPublicKey.set(key, { site, until: now + CACHE_TTL_MS });
@@ -62,10 +98,10 @@ export async function siteByPublicKey(db: DrizzleD1Database, key: string, now: n
 }
 
 /** Resolves a secret key to its site; the hash comparison is constant-time. */
-export async function siteBySecretKey(db: DrizzleD1Database, key: string): Promise<Site | null> {
+export async function siteBySecretKey(db: D1Database, key: string): Promise<Site | null> {
   const m = /^sk_(site_[A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{20,}$/.exec(key);
   if (!m) return null;
-  const site = (await db.select().from(sites).where(eq(sites.id, m[1]!)).limit(1))[0];
+  const site = toSite(await db.prepare(`SELECT ${SITE_COLS} FROM sites WHERE id = ?1`).bind(m[1]!).first<SiteRow>());
   if (!site) return null;
   return safeEqual(await sha256Hex(key), site.secretHash) ? site : null;
 }
