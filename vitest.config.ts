@@ -2,63 +2,38 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { webhookReceiver } from "./test/support/webhook-receiver";
 
-// Two projects: `worker` runs inside workerd against a real local D1 with the
-// real migrations; `node` runs the snippet's unit tests (DOM) and the browser
-// tests (real Chromium against `wrangler dev`).
+// Three projects: `worker` runs inside workerd against a real local D1 with the
+// real migrations, `worker-queue` the same in queue ingest mode; `node` runs the
+// snippet's unit tests (DOM) and the browser tests (real Chromium against
+// `wrangler dev`).
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./db/migrations");
+  const workerProject = (name: string, include: string[], environment?: string) => ({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml", ...(environment ? { environment } : {}) },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: "test-admin-token",
+            ENVIRONMENT: "dev",
+            // Size of test/worker/load.test.ts (events) and its concurrency.
+            LOAD_EVENTS: process.env.LOAD_EVENTS ?? "20000",
+            LOAD_CONCURRENCY: process.env.LOAD_CONCURRENCY ?? "16",
+          },
+          // The Worker's outbound fetches (alert webhooks) go to a real receiver in Node.
+          outboundService: webhookReceiver,
+        },
+      }),
+    ],
+    test: { name, include, setupFiles: ["./test/support/apply-migrations.ts"] },
+  });
   return {
     test: {
       projects: [
-        {
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  ADMIN_TOKEN: "test-admin-token",
-                  ENVIRONMENT: "dev",
-                  // Size of test/worker/load.test.ts (events).
-                  LOAD_EVENTS: process.env.LOAD_EVENTS ?? "20000",
-                  LOAD_CONCURRENCY: process.env.LOAD_CONCURRENCY ?? "16",
-                },
-                // The Worker's outbound fetches (alert webhooks) go to a real receiver in Node.
-                outboundService: webhookReceiver,
-              },
-            }),
-          ],
-          test: {
-            name: "worker",
-            include: ["test/worker/**/*.test.ts", "worker/**/*.test.ts"],
-            setupFiles: ["./test/support/apply-migrations.ts"],
-          },
-        },
+        workerProject("worker", ["test/worker/**/*.test.ts", "worker/**/*.test.ts"]),
         // The same Worker in queue ingest mode (wrangler.toml [env.queue]).
-        {
-          plugins: [
-            cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml", environment: "queue" },
-              miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  ADMIN_TOKEN: "test-admin-token",
-                  ENVIRONMENT: "dev",
-                  // Size of test/worker/load.test.ts (events).
-                  LOAD_EVENTS: process.env.LOAD_EVENTS ?? "20000",
-                  LOAD_CONCURRENCY: process.env.LOAD_CONCURRENCY ?? "16",
-                },
-                // The Worker's outbound fetches (alert webhooks) go to a real receiver in Node.
-                outboundService: webhookReceiver,
-              },
-            }),
-          ],
-          test: {
-            name: "worker-queue",
-            include: ["test/worker-queue/**/*.test.ts"],
-            setupFiles: ["./test/support/apply-migrations.ts"],
-          },
-        },
+        workerProject("worker-queue", ["test/worker-queue/**/*.test.ts"], "queue"),
         {
           test: {
             name: "node",

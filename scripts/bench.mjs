@@ -66,6 +66,7 @@ async function drive(base, bodies) {
   let read = 0;
   let written = 0;
   let errors = 0;
+  let size = 0;
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -84,6 +85,7 @@ async function drive(base, bodies) {
         const s = Object.fromEntries((res.headers.get("x-edgescore-d1") ?? "").split(";").map((kv) => kv.trim().split("=")));
         read += Number(s.read ?? 0);
         written += Number(s.written ?? 0);
+        size = Math.max(size, Number(s.size ?? 0));
         void json;
       }
     }),
@@ -103,6 +105,7 @@ async function drive(base, bodies) {
     p99ms: q(0.99),
     rowsReadPerEvent: +(read / events).toFixed(2),
     rowsWrittenPerEvent: +(written / events).toFixed(2),
+    dbBytes: size,
   };
 }
 
@@ -114,8 +117,10 @@ async function run(name, config, health, setup) {
   try {
     const publicKey = await setup(dev.base);
     const bodies = traffic(REQUESTS, publicKey);
-    await drive(dev.base, bodies.slice(0, 100).map((b) => b.replace(/bench-/g, "warm-"))); // warm up JIT and caches
-    return await drive(dev.base, bodies);
+    const warm = await drive(dev.base, bodies.slice(0, 100).map((b) => b.replace(/bench-/g, "warm-"))); // warm up JIT and caches
+    const r = await drive(dev.base, bodies);
+    // Storage per event: the database's growth over the measured run (D1's size_after).
+    return { ...r, bytesPerEvent: r.dbBytes && warm.dbBytes ? Math.round((r.dbBytes - warm.dbBytes) / r.events) : null };
   } finally {
     await dev.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -163,6 +168,7 @@ console.log(`${"worker".padEnd(10)} ${"events/s".padStart(8)} ${"req/s".padStart
 console.log(row("edgescore", edgescore));
 console.log(row("baseline", baseline));
 console.log(`ratio EdgeScore / baseline (events/s): ${result.ratio}  (goal >= 0.8)`);
+console.log(`storage per event (D1 size growth): edgescore ${edgescore.bytesPerEvent} B, baseline ${baseline.bytesPerEvent} B`);
 console.log(`snippet: ${result.snippet.minified} B minified, ${result.snippet.gzip} B gzip`);
 console.log(`engine: ${JSON.stringify(result.engine)}`);
 console.log("results: bench-results/bench.json");

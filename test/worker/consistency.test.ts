@@ -3,26 +3,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { admin, collect, countRows, createSite, rows } from "../support/api";
+import { interestModel as model } from "../support/models";
 import { compareWithRecompute } from "../support/recompute";
 
-const model = {
-  tiers: { warm: 10, hot: 25 },
-  categories: {
-    fit: { kind: "fit", max: 30 },
-    key: { kind: "interest", max: 40, decay: { halfLifeDays: 7 } },
-    engagement: { kind: "interest", max: 20, decay: { expireDays: 30 } },
-  },
-  rules: [
-    { id: "pricing", category: "key", points: 5, when: { event: "page_view", path: "/pricing*" }, limit: { times: 2, per: "session" } },
-    { id: "trial", category: "key", points: 15, when: { event: "trial_signup" }, limit: { times: 1, per: "lead" } },
-    { id: "chat", category: "engagement", points: 4, when: { event: "chat" }, limit: { times: 3, per: "day" } },
-    { id: "visit", category: "engagement", points: 1, when: { event: "page_view" } },
-    { id: "careers", category: "engagement", points: -6, when: { event: "page_view", path: "/careers*" } },
-    { id: "open", category: "engagement", points: 2, when: { event: "custom", name: "email_open" } },
-    { id: "budget", category: "fit", points: 10, when: { trait: "budget", gte: 1000 } },
-  ],
-  triggers: [{ id: "hot", when: { tier: "hot" } }],
-};
 
 const kinds = [
   { type: "page_view", url: "https://shop.example/pricing" },

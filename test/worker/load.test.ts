@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { admin, collect, createSite } from "../support/api";
+import { interestModel as model } from "../support/models";
 import { compareWithRecompute } from "../support/recompute";
 
 const TOTAL = Number(env.LOAD_EVENTS);
@@ -15,23 +16,6 @@ function rng(seed: number) {
   return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-const model = {
-  tiers: { warm: 10, hot: 25 },
-  categories: {
-    fit: { kind: "fit", max: 20 },
-    key: { kind: "interest", max: 40, decay: { halfLifeDays: 14 } },
-    engagement: { kind: "interest", max: 20, decay: { expireDays: 30 } },
-  },
-  rules: [
-    { id: "pricing", category: "key", points: 5, when: { event: "page_view", path: "/pricing*" }, limit: { times: 2, per: "session" } },
-    { id: "trial", category: "key", points: 15, when: { event: "trial_signup" }, limit: { times: 1, per: "lead" } },
-    { id: "chat", category: "engagement", points: 4, when: { event: "chat" }, limit: { times: 3, per: "day" } },
-    { id: "visit", category: "engagement", points: 1, when: { event: "page_view" } },
-    { id: "careers", category: "engagement", points: -6, when: { event: "page_view", path: "/careers*" } },
-    { id: "pro", category: "fit", points: 10, when: { trait: "plan", eq: "pro" } },
-  ],
-  triggers: [{ id: "hot", when: { tier: "hot" } }],
-};
 const PATHS = ["/", "/pricing", "/docs", "/careers", "/blog/a", "/pricing/team"];
 
 describe("load without loss", () => {
@@ -40,7 +24,7 @@ describe("load without loss", () => {
     await admin("/models/m", site.secretKey, { method: "PUT", body: model });
     const rand = rng(42);
     const visitors = Math.max(10, Math.round(TOTAL / 40));
-    const batches: { visitor: string; session: string; events: Record<string, unknown>[]; traits?: Record<string, string> }[] = [];
+    const batches: { visitor: string; session: string; events: Record<string, unknown>[]; traits?: Record<string, number> }[] = [];
     let made = 0;
     const now = Date.now();
     while (made < TOTAL) {
@@ -52,7 +36,7 @@ describe("load without loss", () => {
         return { id: `L${made + i}`, type, ts: now - Math.floor(rand() * 300_000), url: `https://shop.example${PATHS[Math.floor(rand() * PATHS.length)]}`, ...(type === "custom" ? { name: "email_open" } : {}) };
       });
       made += size;
-      batches.push({ visitor: `lv${v}`, session: `lv${v}-s${Math.floor(rand() * 3)}`, events, ...(rand() < 0.05 ? { traits: { plan: "pro" } } : {}) });
+      batches.push({ visitor: `lv${v}`, session: `lv${v}-s${Math.floor(rand() * 3)}`, events, ...(rand() < 0.05 ? { traits: { budget: 5000 } } : {}) });
     }
     // Every fifth batch is sent twice (a retry after a lost answer), at a later position.
     const sends = batches.flatMap((b, i) => (i % 5 === 0 ? [b, b] : [b]));

@@ -43,7 +43,7 @@ export interface IngestOutcome {
   /** Alerts this request wrote (pending delivery). */
   alertIds: string[];
   /** D1 figures of this request, for benchmarks and the bench script. */
-  stats: { roundTrips: number; rowsRead: number; rowsWritten: number; attempts: number; d1Ms: number };
+  stats: { roundTrips: number; rowsRead: number; rowsWritten: number; attempts: number; d1Ms: number; dbBytes: number };
 }
 
 const MAX_ATTEMPTS = 40;
@@ -52,7 +52,7 @@ export async function ingest(db: D1Database, input: IngestInput): Promise<Ingest
   const { events: normalized, repeated } = normalizeEvents(input.events, input.session, input.now, input.source);
   const traitsIn = batchTraits(normalized, input.traits);
   const email = claimedEmail(traitsIn) ?? input.email;
-  const stats = { roundTrips: 0, rowsRead: 0, rowsWritten: 0, attempts: 0, d1Ms: 0 };
+  const stats = { roundTrips: 0, rowsRead: 0, rowsWritten: 0, attempts: 0, d1Ms: 0, dbBytes: 0 };
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     stats.attempts = attempt;
@@ -232,7 +232,7 @@ function unchanged(w: ScoreWrite, states: ScoreRow[]): boolean {
 
 /** Dev only: what a request cost in D1 (X-EdgeScore-D1), for the benchmarks. */
 export function d1Stats(s: IngestOutcome["stats"]): string {
-  return `rt=${s.roundTrips}; read=${s.rowsRead}; written=${s.rowsWritten}; attempts=${s.attempts}; d1ms=${s.d1Ms.toFixed(2)}`;
+  return `rt=${s.roundTrips}; read=${s.rowsRead}; written=${s.rowsWritten}; attempts=${s.attempts}; d1ms=${s.d1Ms.toFixed(2)}; size=${s.dbBytes}`;
 }
 
 function count(stats: IngestOutcome["stats"], results: D1Result[]) {
@@ -241,6 +241,7 @@ function count(stats: IngestOutcome["stats"], results: D1Result[]) {
     stats.rowsRead += r.meta.rows_read ?? 0;
     stats.rowsWritten += r.meta.rows_written ?? 0;
     stats.d1Ms += r.meta.duration ?? 0;
+    stats.dbBytes = Math.max(stats.dbBytes, r.meta.size_after ?? 0);
   }
 }
 

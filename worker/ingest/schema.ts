@@ -2,19 +2,9 @@
 import * as z from "zod/mini";
 import { safeKey, text } from "../lib/zod";
 
-export const EVENT_TYPES = [
-  "session_start",
-  "page_view",
-  "chat",
-  "trial_signup",
-  "identify",
-  "product_view",
-  "cart",
-  "purchase",
-  "form_submit",
-  "custom",
-] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+import { EVENT_TYPES } from "../scoring/events";
+
+export { EVENT_TYPES, type EventType } from "../scoring/events";
 
 export const MAX_EVENTS = 50;
 
