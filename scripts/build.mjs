@@ -15,6 +15,7 @@ const pub = join(root, "public");
 // briefly and revalidated with its ETag; stale-while-revalidate keeps page loads
 // from ever waiting on the edge for it.
 const HEADERS = `/es.js
+  Content-Type: application/javascript; charset=utf-8
   Cache-Control: public, max-age=3600, stale-while-revalidate=86400
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff

@@ -1,0 +1,27 @@
+// The snippet and the demos are static assets (public/, built by `npm run build`).
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+
+describe("GET /es.js", () => {
+  it("serves the built snippet as JavaScript with an ETag and a revalidating cache policy", async () => {
+    const res = await env.ASSETS.fetch("https://edgescore.test/es.js");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/javascript/);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=3600, stale-while-revalidate=86400");
+    const etag = res.headers.get("etag");
+    expect(etag).toMatch(/^"[0-9a-f]+"$/);
+    const body = await res.text();
+    expect(body.length).toBeGreaterThan(1000);
+    expect(body).toContain("/v1/collect");
+    const again = await env.ASSETS.fetch("https://edgescore.test/es.js", { headers: { "if-none-match": etag! } });
+    expect(again.status).toBe(304);
+  });
+
+  it("serves the demo sites", async () => {
+    for (const path of ["/demo/shop/", "/demo/dealer/", "/demo/saas/"]) {
+      const res = await env.ASSETS.fetch(`https://edgescore.test${path}`);
+      expect(res.status, path).toBe(200);
+      expect(await res.text()).toContain('src="/es.js"');
+    }
+  });
+});
