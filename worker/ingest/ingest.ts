@@ -14,6 +14,7 @@ import { randomToken } from "../lib/crypto";
 import { ApiError } from "../http/errors";
 import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventSource, type StoredEvent } from "./normalize";
 import { promoSql, toAllocate, type HeldCode } from "../promos/promos";
+import { leadCache, modelsSignature, type Snapshot } from "./lead-cache";
 import { catalogFromEvents, catalogSql } from "../recommend/catalog";
 import { coViews } from "../recommend/coviews";
 import { resolveLead } from "./resolve";
@@ -57,8 +58,10 @@ export async function ingest(db: D1Database, input: IngestInput): Promise<Ingest
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     stats.attempts = attempt;
     try {
-      return await attemptIngest(db, input, normalized, repeated, traitsIn, email, stats);
+      return await attemptIngest(db, input, normalized, repeated, traitsIn, email, stats, attempt);
     } catch (err) {
+      // Whatever this isolate remembered of the visitor is not to be trusted now.
+      if (input.visitor) leadCache.delete(input.site.id, input.visitor);
       if (!isConflict(err)) throw err;
       // Another request for this lead won the race: back off a little, with
       // jitter so a burst of retries does not collide again in lockstep.
@@ -75,6 +78,37 @@ function isConflict(err: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+async function readSnapshot(
+  db: D1Database,
+  siteId: string,
+  visitor: string | null,
+  email: string | null,
+  ids: string[],
+  viewedSessions: string[],
+  stats: IngestOutcome["stats"],
+): Promise<Snapshot> {
+  const none = db.prepare("SELECT NULL WHERE 0");
+  const rt1 = await db.batch([
+    visitor ? reads.leadByVisitor(db, siteId, visitor) : none,
+    email ? reads.leadByEmail(db, siteId, email) : none,
+    reads.models(db, siteId),
+    reads.scores(db, siteId, visitor, email),
+    reads.existingEvents(db, siteId, ids),
+    promoSql.heldByVisitorOrEmail(db, siteId, visitor, email),
+    viewedSessions.length ? catalogSql.sessionProducts(db, siteId, viewedSessions) : none,
+  ]);
+  count(stats, rt1);
+  return {
+    byVisitor: (rt1[0]!.results[0] as LeadRow | undefined) ?? null,
+    byEmail: (rt1[1]!.results[0] as LeadRow | undefined) ?? null,
+    models: rt1[2]!.results as unknown as ModelRow[],
+    states: rt1[3]!.results as unknown as ScoreRow[],
+    existing: new Set((rt1[4]!.results as { id: string }[]).map((r) => r.id)),
+    held: rt1[5]!.results as unknown as HeldCode[],
+    sessionProducts: new Map((rt1[6]!.results as { id: string; products: string | null }[]).map((r) => [r.id, r.products ? (JSON.parse(r.products) as string[]) : []])),
+  };
+}
+
 async function attemptIngest(
   db: D1Database,
   input: IngestInput,
@@ -83,29 +117,19 @@ async function attemptIngest(
   traitsIn: Traits,
   email: string | null,
   stats: IngestOutcome["stats"],
+  attempt: number,
 ): Promise<IngestOutcome> {
   const { site, visitor, now } = input;
   const ids = normalized.map((e) => e.id);
   const viewedSessions = [...new Set(normalized.filter((e) => e.type === "product_view" && e.sessionId).map((e) => e.sessionId!))];
 
-  // RT1: everything the decision needs, in one batch.
-  const rt1 = await db.batch([
-    visitor ? reads.leadByVisitor(db, site.id, visitor) : db.prepare("SELECT NULL WHERE 0"),
-    email ? reads.leadByEmail(db, site.id, email) : db.prepare("SELECT NULL WHERE 0"),
-    reads.models(db, site.id),
-    reads.scores(db, site.id, visitor, email),
-    reads.existingEvents(db, site.id, ids),
-    promoSql.heldByVisitorOrEmail(db, site.id, visitor, email),
-    viewedSessions.length ? catalogSql.sessionProducts(db, site.id, viewedSessions) : db.prepare("SELECT NULL WHERE 0"),
-  ]);
-  count(stats, rt1);
-  const byVisitor = (rt1[0]!.results[0] as LeadRow | undefined) ?? null;
-  const byEmail = (rt1[1]!.results[0] as LeadRow | undefined) ?? null;
-  const models = siteModels(site.id, rt1[2]!.results as unknown as ModelRow[]);
-  const states = rt1[3]!.results as unknown as ScoreRow[];
-  const existing = new Set((rt1[4]!.results as { id: string }[]).map((r) => r.id));
-  const held = rt1[5]!.results as unknown as HeldCode[];
-  const sessionProducts = new Map((rt1[6]!.results as { id: string; products: string | null }[]).map((r) => [r.id, r.products ? (JSON.parse(r.products) as string[]) : []]));
+  // RT1: everything the decision needs, in one batch; skipped when this
+  // isolate holds the visitor's state from its previous request (the guard
+  // verifies it in RT2). Claims of an email always read, they may merge leads.
+  const cached = visitor && !email && attempt === 1 ? leadCache.get(site.id, visitor) : null;
+  const snap = cached && viewedSessions.every((s) => cached.sessionProducts.has(s)) ? cached : await readSnapshot(db, site.id, visitor, email, ids, viewedSessions, stats);
+  const { byVisitor, byEmail, states, existing, held, sessionProducts } = snap;
+  const models = siteModels(site.id, snap.models);
 
   const fresh = normalized.filter((e) => !existing.has(e.id));
   const duplicates = repeated + (normalized.length - fresh.length);
@@ -157,7 +181,9 @@ async function attemptIngest(
   const expected = [{ id: res.targetId, version: target?.version ?? null }];
   if (res.mergeFrom) expected.push({ id: res.mergeFrom.id, version: res.mergeFrom.version });
 
-  const stmts: D1PreparedStatement[] = [guard(db, site.id, expected, fresh.map((e) => e.id))];
+  const stmts: D1PreparedStatement[] = [
+    guard(db, site.id, expected, fresh.map((e) => e.id), visitor ? { id: visitor, lead: byVisitor?.id ?? null } : null, modelsSignature(snap.models)),
+  ];
   stmts.push(target ? writes.updateLead(db, leadWrite, target) : writes.insertLead(db, leadWrite));
   const ownEvents = target?.event_count ?? 0;
   if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId, ownEvents));
@@ -205,6 +231,35 @@ async function attemptIngest(
   const rt2 = await db.batch(stmts);
   count(stats, rt2);
   const codes = readsCodes ? (rt2[rt2.length - 1]!.results as unknown as HeldCode[]) : held;
+  if (visitor) {
+    const version = (target?.version ?? 0) + 1;
+    const lead: LeadRow = {
+      id: res.targetId,
+      site_id: site.id,
+      email: leadWrite.email,
+      name: leadWrite.name,
+      phone: leadWrite.phone,
+      traits: leadWrite.traits,
+      country: leadWrite.country ?? target?.country ?? null,
+      first_seen: Math.min(leadWrite.seenFrom, target?.first_seen ?? leadWrite.seenFrom),
+      last_seen: Math.max(leadWrite.seenTo, target?.last_seen ?? 0),
+      event_count: ownEvents + leadWrite.newEvents,
+      version,
+    };
+    const nextStates = outcomes.map((o) => {
+      const w = scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state);
+      return { lead_id: w.lead, model: w.model, model_version: w.version, state: w.state, score: w.score, fit: w.fit, interest: w.interest, tier: w.tier, code: w.code, readiness: w.readiness } as ScoreRow;
+    });
+    leadCache.set(site.id, visitor, {
+      byVisitor: lead,
+      byEmail: null,
+      models: snap.models,
+      states: nextStates,
+      existing: new Set(),
+      held: codes,
+      sessionProducts: new Map([...sessionProducts, ...catalog.recent]),
+    });
+  }
   return { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, alertIds, codes, stats };
 }
 

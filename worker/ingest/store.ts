@@ -90,20 +90,37 @@ export const CONFLICT_MARK = "malformed JSON";
 /**
  * Optimistic concurrency guard, the first statement of every write batch: it
  * fails the whole batch (so nothing is written) unless each lead still has the
- * version this request read and none of the events it is about to insert has
- * been stored meanwhile. `json('conflict')` is the way to raise an error from
+ * version this request read, none of the events it is about to insert has been
+ * stored meanwhile, the visitor still points at the lead it read, and the
+ * site's models are the versions it scored with. `json('conflict')` is the way to raise an error from
  * plain SQL without writing anything.
  */
-export function guard(db: D1Database, siteId: string, expected: { id: string; version: number | null }[], newIds: string[]) {
+export function guard(
+  db: D1Database,
+  siteId: string,
+  expected: { id: string; version: number | null }[],
+  newIds: string[],
+  visitor: { id: string; lead: string | null } | null,
+  modelsSignature: string | null,
+) {
   return db
     .prepare(
       `SELECT json(CASE WHEN
          (SELECT count(*) FROM json_each(?1) x
             WHERE (SELECT version FROM leads WHERE id = x.value->>'$.id') IS NOT x.value->>'$.v') = 0
          AND (SELECT count(*) FROM events WHERE site_id = ?2 AND id IN (SELECT value FROM json_each(?3))) = 0
+         AND (?4 IS NULL OR (SELECT lead_id FROM visitors WHERE site_id = ?2 AND id = ?4) IS ?5)
+         AND (?6 IS NULL OR coalesce((SELECT group_concat(s, ',') FROM (SELECT name || ':' || version AS s FROM models WHERE site_id = ?2 ORDER BY position)), '') = ?6)
        THEN '1' ELSE 'conflict' END) AS ok`,
     )
-    .bind(JSON.stringify(expected.map((e) => ({ id: e.id, v: e.version }))), siteId, JSON.stringify(newIds));
+    .bind(
+      JSON.stringify(expected.map((e) => ({ id: e.id, v: e.version }))),
+      siteId,
+      JSON.stringify(newIds),
+      visitor?.id ?? null,
+      visitor?.lead ?? null,
+      modelsSignature,
+    );
 }
 
 export interface ScoreWrite {

@@ -1,0 +1,53 @@
+// What the previous request of a visitor left in this isolate: its lead row,
+// score states, promo codes, the site's models and the session's recent
+// products, as they are after that request's write. A beacon from the same
+// visitor (the common case: a visit is many beacons) then skips the read round
+// trip. Never trusted blindly: the write batch's guard checks the lead version,
+// the visitor's mapping, the models and the event ids against D1, and any
+// mismatch rolls the batch back and retries with a fresh read.
+import type { HeldCode } from "../promos/promos";
+import type { LeadRow, ModelRow, ScoreRow } from "./store";
+
+export interface Snapshot {
+  byVisitor: LeadRow | null;
+  byEmail: LeadRow | null;
+  models: ModelRow[];
+  states: ScoreRow[];
+  existing: Set<string>;
+  held: HeldCode[];
+  sessionProducts: Map<string, string[]>;
+}
+
+const MAX_ENTRIES = 2000;
+// Big states are not kept: memory is 128 MB per isolate, and such leads are rare.
+const MAX_STATE_CHARS = 16_000;
+const entries = new Map<string, Snapshot>();
+
+const key = (siteId: string, visitor: string) => `${siteId}\u0000${visitor}`;
+
+export const leadCache = {
+  get(siteId: string, visitor: string): Snapshot | null {
+    const k = key(siteId, visitor);
+    const s = entries.get(k);
+    if (!s) return null;
+    // Least recently used goes first: re-insert on use.
+    entries.delete(k);
+    entries.set(k, s);
+    return s;
+  },
+  set(siteId: string, visitor: string, s: Snapshot) {
+    if (s.states.some((r) => r.state.length > MAX_STATE_CHARS)) return this.delete(siteId, visitor);
+    const k = key(siteId, visitor);
+    entries.delete(k);
+    entries.set(k, s);
+    if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  },
+  delete(siteId: string, visitor: string) {
+    entries.delete(key(siteId, visitor));
+  },
+  clear() {
+    entries.clear();
+  },
+};
+
+export const modelsSignature = (rows: ModelRow[]) => rows.map((r) => `${r.name}:${r.version}`).join(",");
