@@ -2,7 +2,8 @@
 // stack on this machine. Starts two Workers with `wrangler dev`, each on its own
 // fresh local D1: EdgeScore (50-rule model) and a baseline that only validates
 // and inserts events (scripts/baseline/). Drives both from this process with the
-// same realistic traffic (batches of 1-20 events, many visitors, 5% resends),
+// same realistic traffic (visits of several beacons of 1-20 events, returning
+// visitors, 5% resends),
 // then prints events/s, request latency p50/p95/p99, D1 rows read and written
 // per event, the ratio EdgeScore/baseline (goal >= 0.8), the snippet size and
 // the engine's cost per event. Results as JSON in bench-results/bench.json.
@@ -29,20 +30,22 @@ function rng(seed) {
   return () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-/** The same request list for both workers: mostly small beacons, a few big flushes, 5% resends. */
+/**
+ * The same request list for both workers, shaped like real visits: a visit is
+ * a visitor sending 1-8 beacons (mostly 1-3 events, sometimes a flush of up to
+ * 20), visits interleave, 20% of visitors come back for another visit, and 5%
+ * of requests are resends of an earlier one (a lost answer).
+ */
 export function traffic(n, publicKey) {
   const rand = rng(7);
   const out = [];
   const paths = ["/", "/p1/a", "/p2/b", "/pricing", "/careers", "/p3/c?q=1", "/p4/d?q=2"];
   let id = 0;
-  while (out.length < n) {
-    if (out.length > 10 && rand() < 0.05) {
-      out.push(out[Math.floor(rand() * out.length)]);
-      continue;
-    }
-    const visitor = `bv${Math.floor(rand() * 2000)}`;
+  let visitors = 0;
+  const open = [];
+  const beacon = (visitor) => {
     const r = rand();
-    const size = r < 0.6 ? 1 : r < 0.85 ? 1 + Math.floor(rand() * 4) : 5 + Math.floor(rand() * 16);
+    const size = r < 0.6 ? 1 : r < 0.9 ? 2 + Math.floor(rand() * 2) : 5 + Math.floor(rand() * 16);
     const events = Array.from({ length: size }, () => {
       const t = rand();
       const type = t < 0.75 ? "page_view" : t < 0.85 ? "custom" : t < 0.92 ? "chat" : t < 0.97 ? "product_view" : "trial_signup";
@@ -55,7 +58,22 @@ export function traffic(n, publicKey) {
         ...(type === "product_view" ? { props: { id: `sku${Math.floor(rand() * 50)}`, category: `cat${Math.floor(rand() * 5)}` } } : {}),
       };
     });
-    out.push(JSON.stringify({ site: publicKey, visitor, session: `${visitor}-s`, events }));
+    return JSON.stringify({ site: publicKey, visitor, session: `${visitor}-s`, events });
+  };
+  while (out.length < n) {
+    if (out.length > 10 && rand() < 0.05) {
+      out.push(out[Math.floor(rand() * out.length)]);
+      continue;
+    }
+    // Keep about 16 visits open at once; each step continues one of them.
+    while (open.length < 16) {
+      const back = visitors > 0 && rand() < 0.2;
+      open.push({ visitor: `bv${back ? Math.floor(rand() * visitors) : visitors++}`, left: 1 + Math.floor(rand() * 8) });
+    }
+    const i = Math.floor(rand() * open.length);
+    const v = open[i];
+    out.push(beacon(v.visitor));
+    if (--v.left === 0) open.splice(i, 1);
   }
   return out;
 }
@@ -67,6 +85,7 @@ async function drive(base, bodies) {
   let written = 0;
   let errors = 0;
   let size = 0;
+  const roundTrips = {};
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -78,7 +97,7 @@ async function drive(base, bodies) {
         const json = await res.json().catch(() => null);
         lat.push(performance.now() - t);
         if (res.status !== 200) {
-          errors++;
+          if (errors++ < 3) console.error(`  ${res.status} ${JSON.stringify(json)}`);
           continue;
         }
         events += JSON.parse(body).events.length;
@@ -86,6 +105,7 @@ async function drive(base, bodies) {
         read += Number(s.read ?? 0);
         written += Number(s.written ?? 0);
         size = Math.max(size, Number(s.size ?? 0));
+        roundTrips[s.rt] = (roundTrips[s.rt] ?? 0) + 1;
         void json;
       }
     }),
@@ -106,6 +126,7 @@ async function drive(base, bodies) {
     rowsReadPerEvent: +(read / events).toFixed(2),
     rowsWrittenPerEvent: +(written / events).toFixed(2),
     dbBytes: size,
+    roundTrips,
   };
 }
 
@@ -163,11 +184,12 @@ writeFileSync(join(root, "bench-results/bench.json"), JSON.stringify(result, nul
 
 const row = (label, r) =>
   `${label.padEnd(10)} ${String(r.eventsPerSec).padStart(8)} ${String(r.requestsPerSec).padStart(7)} ${String(r.p50ms).padStart(7)} ${String(r.p95ms).padStart(7)} ${String(r.p99ms).padStart(7)} ${String(r.rowsReadPerEvent).padStart(9)} ${String(r.rowsWrittenPerEvent).padStart(9)} ${String(r.errors).padStart(6)}`;
-console.log(`\nPOST /v1/collect, ${REQUESTS} requests (1-20 events, 2,000 visitors, 5% resends), concurrency ${CONCURRENCY}, local wrangler dev + D1`);
+console.log(`\nPOST /v1/collect, ${REQUESTS} requests (visits of 1-8 beacons of 1-20 events, 20% returning visitors, 5% resends), concurrency ${CONCURRENCY}, local wrangler dev + D1`);
 console.log(`${"worker".padEnd(10)} ${"events/s".padStart(8)} ${"req/s".padStart(7)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"read/ev".padStart(9)} ${"write/ev".padStart(9)} ${"errors".padStart(6)}`);
 console.log(row("edgescore", edgescore));
 console.log(row("baseline", baseline));
 console.log(`ratio EdgeScore / baseline (events/s): ${result.ratio}  (goal >= 0.8)`);
+console.log(`D1 round trips per request (count of requests): ${JSON.stringify(edgescore.roundTrips)}`);
 console.log(`storage per event (D1 size growth): edgescore ${edgescore.bytesPerEvent} B, baseline ${baseline.bytesPerEvent} B`);
 console.log(`snippet: ${result.snippet.minified} B minified, ${result.snippet.gzip} B gzip`);
 console.log(`engine: ${JSON.stringify(result.engine)}`);
