@@ -49,8 +49,6 @@ export interface Compiled {
   categories: CCategory[];
   eventRulesByType: Record<EventType, CRule[]>;
   traitRules: CRule[];
-  /** Event rules whose hits expire (pruned from the state at every update). */
-  expiringRules: CRule[];
   leavesByType: Record<EventType, EventLeaf[]>;
   tiers: { name: string; min: number }[];
   triggers: { id: string; webhook: string | null; when: LeadPred }[];
@@ -58,6 +56,39 @@ export interface Compiled {
   mustCount: number;
   /** Every rule id, in model order; copied to build a result's breakdown. */
   rulesTemplate: Record<string, { hits: number; points: number }>;
+  scratch: Scratch;
+}
+
+/** Per-rule figures at one time (see engine.ts). */
+export interface Figures {
+  values: Float64Array;
+  hits: Float64Array;
+  met: Uint8Array;
+  sums: Float64Array;
+  catValues: Float64Array;
+}
+
+/**
+ * Buffers reused by every call on this model (the engine is synchronous and never re-entered):
+ * typed-array allocations would otherwise cost more than the figures themselves.
+ */
+export interface Scratch {
+  /** Incremented per update; a rule is touched (owned) in this update when its mark equals it. */
+  gen: number;
+  touched: Uint32Array;
+  owned: Uint32Array;
+  before: Figures;
+  after: Figures;
+}
+
+function figures(rules: number, categories: number): Figures {
+  return {
+    values: new Float64Array(rules),
+    hits: new Float64Array(rules),
+    met: new Uint8Array(rules),
+    sums: new Float64Array(categories),
+    catValues: new Float64Array(categories),
+  };
 }
 
 const cache = new WeakMap<Model, Compiled>();
@@ -134,12 +165,18 @@ function compile(model: Model): Compiled {
     categories,
     eventRulesByType,
     traitRules,
-    expiringRules: rules.filter((r) => r.event !== null && (r.mode === Mode.Expire || r.mode === Mode.ExpireHalfLife)),
     leavesByType,
     tiers: tierEntries,
     triggers,
     promos,
     mustCount: rules.filter((r) => r.must).length,
     rulesTemplate: Object.fromEntries(rules.map((r) => [r.id, { hits: 0, points: 0 }])),
+    scratch: {
+      gen: 0,
+      touched: new Uint32Array(rules.length),
+      owned: new Uint32Array(rules.length),
+      before: figures(rules.length, categories.length),
+      after: figures(rules.length, categories.length),
+    },
   };
 }

@@ -3,8 +3,8 @@
  * No I/O and no clock: `now` (ms) is always passed in, so the same inputs give the same figures
  * in the collect path, the recompute after a model change and the tests.
  */
-import { encAbs, encNext, encodeList, decodeList, ListReader, setHas, setToken } from "./codec";
-import { type CRule, type Compiled, compiled, Mode } from "./compile";
+import { counterGet, counterSet, encAbs, encNext, ListReader, setHas, setToken } from "./codec";
+import { type CRule, type Compiled, compiled, type Figures, Mode, type Scratch } from "./compile";
 import {
   addExpiring,
   addHalfLife,
@@ -14,6 +14,7 @@ import {
   expiryCutoff,
   halfLifeValue,
   pruneExpiring,
+  skippedExpired,
 } from "./decay";
 import type { EventType, ScoreEvent, Traits } from "./events";
 import { EventView, type LeadView } from "./matchers";
@@ -69,39 +70,46 @@ export function round2(x: number): number {
  */
 class Writer {
   readonly state: LeadState;
-  /** By compiled rule index: 1 when the rule's state may have changed. */
-  readonly touched: Uint8Array;
+  /** Compiled indices of the rules whose state may have changed. */
+  readonly touched: number[] = [];
   private ownR: boolean;
   private ownE: boolean;
-  private readonly owned: Uint8Array | null;
+  private readonly fresh: boolean;
+  private readonly scratch: Scratch;
+  private readonly gen: number;
 
   constructor(c: Compiled, base: LeadState, fresh: boolean) {
     this.state = fresh ? base : { v: 2, r: base.r, e: base.e, t: base.t };
     this.ownR = fresh;
     this.ownE = fresh;
-    this.touched = new Uint8Array(c.rules.length);
-    this.owned = fresh ? null : new Uint8Array(c.rules.length);
+    this.fresh = fresh;
+    this.scratch = c.scratch;
+    this.gen = c.scratch.gen = (c.scratch.gen + 1) >>> 0 || 1;
   }
 
   rule(r: CRule): RuleState {
-    this.touched[r.idx] = 1;
+    const sc = this.scratch;
+    if (sc.touched[r.idx] !== this.gen) {
+      sc.touched[r.idx] = this.gen;
+      this.touched.push(r.idx);
+    }
     if (!this.ownR) {
       this.state.r = { ...this.state.r };
       this.ownR = true;
     }
     const cur = this.state.r[r.id];
     if (cur === undefined) {
-      const created: RuleState = { n: 0 };
+      const created = ruleState(0);
       this.state.r[r.id] = created;
-      if (this.owned) this.owned[r.idx] = 1;
+      sc.owned[r.idx] = this.gen;
       return created;
     }
-    if (this.owned === null || this.owned[r.idx] === 1) return cur;
+    if (this.fresh || sc.owned[r.idx] === this.gen) return cur;
+    // A spread clone is far cheaper than reading each (possibly absent) field of the various
+    // shapes JSON.parse produces.
     const copy: RuleState = { ...cur };
-    if (cur.sq) copy.sq = { ...cur.sq };
-    if (cur.dq) copy.dq = { ...cur.dq };
     this.state.r[r.id] = copy;
-    this.owned[r.idx] = 1;
+    sc.owned[r.idx] = this.gen;
     return copy;
   }
 
@@ -114,30 +122,58 @@ class Writer {
   }
 }
 
+function ruleState(n: number): RuleState {
+  return { n };
+}
+
 const days = new ListReader();
 
-/** Whether `day` is in a newest-first day list. */
-function dayListHas(list: string | undefined, day: number): boolean {
-  if (!list) return false;
+/**
+ * Per-day counters: a newest-first list of UTC day numbers (codec.ts), each followed by its
+ * count when the limit allows more than one hit a day (with times = 1, present means full).
+ */
+function dayCount(list: string | undefined, day: number, counts: boolean): number {
+  if (!list) return 0;
   const r = days.reset(list, -1);
   while (!r.done()) {
     const v = r.next();
-    if (v === day) return true;
-    if (v < day) return false;
+    const n = counts ? r.nextRaw() : 1;
+    if (v === day) return n;
+    if (v < day) return 0;
   }
-  return false;
+  return 0;
 }
 
-function dayListAdd(list: string | undefined, day: number): string {
-  if (!list) return encAbs(day);
+function setDayCount(list: string | undefined, day: number, count: number, counts: boolean): string {
+  const cnt = counts ? encAbs(count) : "";
+  if (!list) return encAbs(day) + cnt;
   const r = days.reset(list, -1);
   const newest = r.next();
-  if (day > newest) return encAbs(day) + encNext(day, newest, -1) + list.slice(r.pos);
-  const all = decodeList(list, -1);
+  if (day > newest) return encAbs(day) + cnt + encNext(day, newest, -1) + list.slice(r.pos);
+  if (day === newest) {
+    if (counts) r.nextRaw();
+    return encAbs(day) + cnt + list.slice(r.pos);
+  }
+  const ds: number[] = [];
+  const ns: number[] = [];
+  r.reset(list, -1);
+  while (!r.done()) {
+    ds.push(r.next());
+    ns.push(counts ? r.nextRaw() : 1);
+  }
   let i = 0;
-  while (i < all.length && (all[i] as number) > day) i++;
-  all.splice(i, 0, day);
-  return encodeList(all, -1);
+  while (i < ds.length && (ds[i] as number) > day) i++;
+  if (ds[i] === day) ns[i] = count;
+  else {
+    ds.splice(i, 0, day);
+    ns.splice(i, 0, count);
+  }
+  let out = "";
+  for (let k = 0; k < ds.length; k++) {
+    out += k === 0 ? encAbs(ds[0] as number) : encNext(ds[k - 1] as number, ds[k] as number, -1);
+    if (counts) out += encAbs(ns[k] as number);
+  }
+  return out;
 }
 
 /** Counts one match of an event rule, honouring its limit (in arrival order). */
@@ -152,27 +188,22 @@ function countHit(r: CRule, ev: ScoreEvent, w: Writer, now: number): void {
       const token = setToken(sid);
       if (setHas(existing?.s, token)) return;
       const rs = w.rule(r);
-      const count = (limit.times > 1 ? (rs.sq?.[sid] ?? 0) : 0) + 1;
-      if (count >= limit.times) {
-        rs.s = (rs.s ?? "") + " " + token;
-        if (limit.times > 1 && rs.sq) {
-          delete rs.sq[sid];
-          if (Object.keys(rs.sq).length === 0) rs.sq = undefined;
-        }
-      } else (rs.sq ??= {})[sid] = count;
+      if (limit.times === 1) rs.s = (rs.s ?? "") + " " + token;
+      else {
+        const count = counterGet(rs.sq, token) + 1;
+        if (count >= limit.times) {
+          rs.s = (rs.s ?? "") + " " + token;
+          const rest = counterSet(rs.sq, token, 0);
+          rs.sq = rest === "" ? undefined : rest;
+        } else rs.sq = counterSet(rs.sq, token, count);
+      }
     } else {
       const day = Math.floor(ev.ts / DAY_MS);
-      if (dayListHas(existing?.d, day)) return;
+      const counts = limit.times > 1;
+      const count = dayCount(existing?.d, day, counts);
+      if (count >= limit.times) return;
       const rs = w.rule(r);
-      const key = String(day);
-      const count = (limit.times > 1 ? (rs.dq?.[key] ?? 0) : 0) + 1;
-      if (count >= limit.times) {
-        rs.d = dayListAdd(rs.d, day);
-        if (limit.times > 1 && rs.dq) {
-          delete rs.dq[key];
-          if (Object.keys(rs.dq).length === 0) rs.dq = undefined;
-        }
-      } else (rs.dq ??= {})[key] = count;
+      rs.d = setDayCount(rs.d, day, count + 1, counts);
     }
   }
   const rs = w.rule(r);
@@ -188,8 +219,6 @@ function countHit(r: CRule, ev: ScoreEvent, w: Writer, now: number): void {
   }
 }
 
-const firsts = new ListReader();
-
 function ingest(c: Compiled, w: Writer, events: readonly ScoreEvent[], now: number): void {
   for (const ev of events) {
     // Validation happens at the edge; a broken event must still never poison the state.
@@ -202,13 +231,17 @@ function ingest(c: Compiled, w: Writer, events: readonly ScoreEvent[], now: numb
     for (const r of rules) if ((r.event as NonNullable<CRule["event"]>)(view)) countHit(r, ev, w, now);
     for (const leaf of leaves) if (w.state.e[leaf.key] !== 1 && leaf.match(view)) w.seen(leaf.key);
   }
-  // Drop what has expired by now from every list; it can never count again (time only moves
-  // forward), and figures then never have to skip more than what expired since the last update.
-  for (const r of c.expiringRules) {
-    const rs = w.state.r[r.id];
-    if (rs?.t && firsts.reset(rs.t, 1).next() <= expiryCutoff(now, r.expireMs)) {
-      pruneExpiring(w.rule(r), expiryCutoff(now, r.expireMs), r.mode === Mode.ExpireHalfLife ? r.halfLifeMs : 0);
-    }
+}
+
+/**
+ * Drops what has expired by `now` from the lists where computing the figures found some (it can
+ * never count again: time only moves forward). The figures do not change: they skip expired
+ * hits exactly (see decay.ts), so pruning costs no extra pass over the rules.
+ */
+function prune(c: Compiled, w: Writer, stale: readonly number[], now: number): void {
+  for (const i of stale) {
+    const r = c.rules[i] as CRule;
+    pruneExpiring(w.rule(r), expiryCutoff(now, r.expireMs), r.mode === Mode.ExpireHalfLife ? r.halfLifeMs : 0);
   }
 }
 
@@ -242,33 +275,36 @@ function ruleValue(r: CRule, rs: RuleState, now: number): number {
   }
 }
 
-/** Figures of rule i into the arrays (all zero on entry for that rule). */
-function ruleFigures(r: CRule, state: LeadState, traits: Traits, now: number, values: Float64Array, hits: Float64Array, met: Uint8Array): void {
+/**
+ * Figures of rule i into the arrays (all zero on entry for that rule); rules whose hit list holds
+ * expired hits are added to `stale`.
+ */
+function ruleFigures(r: CRule, state: LeadState, traits: Traits, now: number, f: Figures, stale: number[] | null): void {
   const i = r.idx;
   if (r.trait) {
     if (r.trait(traits)) {
-      values[i] = r.points;
-      hits[i] = 1;
-      met[i] = 1;
+      f.values[i] = r.points;
+      f.hits[i] = 1;
+      f.met[i] = 1;
     }
   } else {
     const rs = state.r[r.id];
     if (rs && rs.n > 0) {
-      hits[i] = rs.n;
-      met[i] = 1;
-      values[i] = ruleValue(r, rs, now);
+      f.hits[i] = rs.n;
+      f.met[i] = 1;
+      f.values[i] = ruleValue(r, rs, now);
+      if (stale !== null && r.mode >= Mode.Expire && skippedExpired()) stale.push(i);
     }
   }
 }
 
-/** Everything at `now`. */
-function core(c: Compiled, model: Model, state: LeadState, traits: Traits, now: number): Core {
-  const n = c.rules.length;
-  const values = new Float64Array(n);
-  const hits = new Float64Array(n);
-  const met = new Uint8Array(n);
-  for (const r of c.rules) ruleFigures(r, state, traits, now, values, hits, met);
-  return summarize(c, model, values, hits, met);
+/** Everything at `now`, computed into the buffers `f`. */
+function core(c: Compiled, model: Model, state: LeadState, traits: Traits, now: number, f: Figures, stale: number[] | null = null): Core {
+  f.values.fill(0);
+  f.hits.fill(0);
+  f.met.fill(0);
+  for (const r of c.rules) ruleFigures(r, state, traits, now, f, stale);
+  return summarize(c, model, f);
 }
 
 /**
@@ -276,20 +312,20 @@ function core(c: Compiled, model: Model, state: LeadState, traits: Traits, now: 
  * same `now` and traits: the other rules' figures are the same numbers, so the result is the
  * same as `core(state)` bit for bit (sums are taken in the same order).
  */
-function coreAfter(c: Compiled, model: Model, before: Core, touched: Uint8Array, state: LeadState, traits: Traits, now: number): Core {
-  const values = before.values.slice();
-  const hits = before.hits.slice();
-  const met = before.met.slice();
-  for (const r of c.rules) {
-    if (touched[r.idx] !== 1) continue;
-    values[r.idx] = hits[r.idx] = met[r.idx] = 0;
-    ruleFigures(r, state, traits, now, values, hits, met);
+function coreAfter(c: Compiled, model: Model, before: Core, touched: readonly number[], state: LeadState, traits: Traits, now: number, f: Figures): Core {
+  f.values.set(before.values);
+  f.hits.set(before.hits);
+  f.met.set(before.met);
+  for (const i of touched) {
+    f.values[i] = f.hits[i] = f.met[i] = 0;
+    ruleFigures(c.rules[i] as CRule, state, traits, now, f, null);
   }
-  return summarize(c, model, values, hits, met);
+  return summarize(c, model, f);
 }
 
-function summarize(c: Compiled, model: Model, values: Float64Array, hits: Float64Array, met: Uint8Array): Core {
-  const sums = new Float64Array(c.categories.length);
+function summarize(c: Compiled, model: Model, f: Figures): Core {
+  const { values, hits, met, sums, catValues } = f;
+  sums.fill(0);
   let gates = 0;
   const disqualifiedBy: string[] = [];
   for (const r of c.rules) {
@@ -299,7 +335,6 @@ function summarize(c: Compiled, model: Model, values: Float64Array, hits: Float6
       if (r.disqualify) disqualifiedBy.push(r.id);
     }
   }
-  const catValues = new Float64Array(c.categories.length);
   let fit = 0;
   let interest = 0;
   for (let k = 0; k < c.categories.length; k++) {
@@ -342,16 +377,18 @@ function leadTypeDigit(model: Model, traits: Traits): number {
 
 function buildResult(c: Compiled, model: Model, k: Core, traits: Traits, state: LeadState): ScoreResult {
   const categories: ScoreResult["categories"] = {};
-  c.categories.forEach((cat, i) => {
+  for (let i = 0; i < c.categories.length; i++) {
+    const cat = c.categories[i] as Compiled["categories"][number];
     categories[cat.id] = { kind: cat.kind, value: round2(k.catValues[i] as number), max: cat.max };
-  });
+  }
   // Copying a template that already has every key keeps V8 from building a 50-key object one
   // insertion at a time (dictionary mode), the largest single cost of a result.
   const rules: ScoreResult["rules"] = { ...c.rulesTemplate };
   const mustHaves: ScoreResult["mustHaves"] = [];
   for (let i = 0; i < c.rules.length; i++) {
     const r = c.rules[i] as CRule;
-    rules[r.id] = { hits: k.hits[i] as number, points: round2(k.values[i] as number) };
+    const v = k.values[i] as number;
+    rules[r.id] = { hits: k.hits[i] as number, points: v === 0 ? 0 : round2(v) };
     if (r.must) mustHaves.push({ id: r.id, met: k.met[i] === 1 });
   }
   const disqualified = k.tierRank === -2;
@@ -417,12 +454,20 @@ export function applyEvents(
   // stays armed either way): skip that evaluation when every trigger is armed.
   let disarmed = false;
   for (const t of c.triggers) if (state.t[t.id]?.[0] === 0) disarmed = true;
-  const kb = disarmed ? core(c, model, state, traits, now) : null;
+  const stale: number[] = [];
+  const kb = disarmed ? core(c, model, state, traits, now, c.scratch.before, stale) : null;
   const before = kb ? triggerConditions(c, kb, traits, state) : null;
   const w = new Writer(c, state, opts?.reuseState === true);
   ingest(c, w, events, now);
+  let k: Core;
+  if (kb) {
+    prune(c, w, stale, now);
+    k = coreAfter(c, model, kb, w.touched, w.state, traits, now, c.scratch.after);
+  } else {
+    k = core(c, model, w.state, traits, now, c.scratch.after, stale);
+    prune(c, w, stale, now);
+  }
   const next = w.state;
-  const k = kb ? coreAfter(c, model, kb, w.touched, next, traits, now) : core(c, model, next, traits, now);
   const fired: TriggerFiring[] = [];
   if (c.triggers.length) {
     const after = triggerConditions(c, k, traits, next);
@@ -451,7 +496,7 @@ export function applyEvents(
 /** Figures at `now` (decay applied) without changing anything. */
 export function evaluate(model: Model, state: LeadState, traits: Traits, now: number): ScoreResult {
   const c = compiled(model);
-  return buildResult(c, model, core(c, model, state, traits, now), traits, state);
+  return buildResult(c, model, core(c, model, state, traits, now, c.scratch.after), traits, state);
 }
 
 /**
@@ -471,7 +516,7 @@ export function recompute(
   const w = new Writer(c, emptyState(), true);
   ingest(c, w, events, now);
   const state = w.state;
-  const k = core(c, model, state, traits, now);
+  const k = core(c, model, state, traits, now, c.scratch.after);
   const conds = triggerConditions(c, k, traits, state);
   c.triggers.forEach((t, i) => {
     const crossings = previous?.t[t.id]?.[1] ?? 0;

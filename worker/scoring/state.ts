@@ -20,15 +20,16 @@ export interface RuleState extends HitList {
   r?: number | undefined;
   /**
    * `limit.per = "session"`: the sessions whose count reached `limit.times`, as
-   * " id id id" (codec.ts setToken: "%" and " " escaped, "" written "%").
+   * " id id id" (codec.ts setToken: "%", " " and ":" escaped, "" written "%").
    */
   s?: string | undefined;
-  /** `limit.per = "session"`, times > 1: counts of the sessions still below the limit. */
-  sq?: Record<string, number> | undefined;
-  /** `limit.per = "day"`: UTC day numbers (ts / 86 400 000) whose count reached `limit.times`, newest first (codec.ts list). */
+  /** `limit.per = "session"`, times > 1: counts of the sessions still below the limit, " id:n id:n". */
+  sq?: string | undefined;
+  /**
+   * `limit.per = "day"`: the UTC day numbers (ts / 86 400 000) with counted hits, newest first
+   * (codec.ts list), each followed by its count when `limit.times` > 1.
+   */
   d?: string | undefined;
-  /** `limit.per = "day"`, times > 1: counts of the days still below the limit. */
-  dq?: Record<string, number> | undefined;
 }
 
 /** [armed (1) or waiting for the condition to turn false (0), crossings so far]. */
