@@ -29,7 +29,7 @@ export default {
     )
       .bind(r.data.visitor, r.data.session ?? null, now, JSON.stringify(r.data.events))
       .run();
-    const stats = `rt=1; read=${res.meta.rows_read ?? 0}; written=${res.meta.rows_written ?? 0}; attempts=1; size=${res.meta.size_after ?? 0}`;
+    const stats = `rt=1; read=${res.meta.rows_read ?? 0}; written=${res.meta.rows_written ?? 0}; attempts=1; d1ms=${res.meta.duration ?? 0}; size=${res.meta.size_after ?? 0}`;
     return Response.json({ accepted: res.meta.changes ?? 0, duplicates: r.data.events.length - (res.meta.changes ?? 0) }, { headers: { "X-EdgeScore-D1": stats } });
   },
 };

@@ -305,6 +305,35 @@ describe("one D1 batch per request", () => {
     expect(await countRows("events")).toBe(23);
   });
 
+  it("a first beacon of a new snippet visitor id skips the read; a wrong guess is caught and retried", async () => {
+    const { ingest } = await import("../../worker/ingest/ingest");
+    const { leadCache } = await import("../../worker/ingest/lead-cache");
+    const keys = await createSite();
+    const site = (await rows<Record<string, unknown>>("SELECT * FROM sites WHERE id = ?", keys.id))[0]!;
+    const s = { ...site, origins: [], rateVisitorPerMin: 120, rateSitePerMin: 60000 } as never;
+    await admin("/models/m", keys.secretKey, { method: "PUT", body: { rules: [{ id: "visit", points: 1, when: { event: "page_view" } }] } });
+    const send = (visitor: string) =>
+      ingest(env.DB, { site: s, source: "browser", email: null, traits: undefined, country: null, visitor, session: "s", events: [event("page_view") as never], now: Date.now() });
+    // The snippet's ids start with Date.now() in base 36.
+    const snippetId = () => Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+    await send(snippetId()); // reads the site's models once
+    const fresh = await send(snippetId());
+    expect(fresh.stats.roundTrips).toBe(1);
+    // The same visitor seen elsewhere first (its lead exists), unknown to this isolate: the guess fails the guard, one retry reads.
+    const v = snippetId();
+    await send(v);
+    leadCache.clear();
+    const again = await send(v);
+    expect(again.stats.attempts).toBe(2);
+    expect(again.accepted).toBe(1);
+    const [lead] = await rows<{ event_count: number }>("SELECT event_count FROM leads WHERE id = ?", again.leadId);
+    expect(lead!.event_count).toBe(2);
+    expect(await rows("SELECT score FROM lead_scores WHERE lead_id = ?", again.leadId)).toEqual([{ score: 2 }]);
+    // Ids in other formats are never guessed about.
+    leadCache.clear();
+    expect((await send("not-a-snippet-id")).stats.roundTrips).toBe(2);
+  });
+
   it("a remembered view that went stale (another isolate wrote) is caught and retried", async () => {
     const { ingest } = await import("../../worker/ingest/ingest");
     const keys = await createSite();

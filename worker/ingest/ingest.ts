@@ -14,7 +14,7 @@ import { randomToken } from "../lib/crypto";
 import { ApiError } from "../http/errors";
 import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventSource, type StoredEvent } from "./normalize";
 import { promoSql, toAllocate, type HeldCode } from "../promos/promos";
-import { leadCache, modelsSignature, type Snapshot } from "./lead-cache";
+import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
 import { catalogFromEvents, catalogSql } from "../recommend/catalog";
 import { coViews } from "../recommend/coviews";
 import { resolveLead } from "./resolve";
@@ -126,8 +126,18 @@ async function attemptIngest(
   // RT1: everything the decision needs, in one batch; skipped when this
   // isolate holds the visitor's state from its previous request (the guard
   // verifies it in RT2). Claims of an email always read, they may merge leads.
-  const cached = visitor && !email && attempt === 1 ? leadCache.get(site.id, visitor) : null;
-  const snap = cached && viewedSessions.every((s) => cached.sessionProducts.has(s)) ? cached : await readSnapshot(db, site.id, visitor, email, ids, viewedSessions, stats);
+  // A first beacon (a new visitor id this isolate has not seen) reads nothing
+  // either: there is nothing to read yet. Both guesses are checked by the guard.
+  const skipRead = !!visitor && !email && attempt === 1;
+  const cached = skipRead ? leadCache.get(site.id, visitor) : null;
+  const siteModelRows = skipRead && !cached && looksNew(visitor, now) ? modelsCache.get(site.id) : null;
+  const snap =
+    cached && viewedSessions.every((s) => cached.sessionProducts.has(s))
+      ? cached
+      : siteModelRows
+        ? newVisitorSnapshot(siteModelRows, viewedSessions)
+        : await readSnapshot(db, site.id, visitor, email, ids, viewedSessions, stats);
+  modelsCache.set(site.id, snap.models);
   const { byVisitor, byEmail, states, existing, held, sessionProducts } = snap;
   const models = siteModels(site.id, snap.models);
 

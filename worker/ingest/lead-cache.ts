@@ -51,3 +51,32 @@ export const leadCache = {
 };
 
 export const modelsSignature = (rows: ModelRow[]) => rows.map((r) => `${r.name}:${r.version}`).join(",");
+
+// The site's models as last read, for requests that skip the read round trip.
+// The guard compares their signature with D1's, so a stale entry only costs a retry.
+const modelsBySite = new Map<string, ModelRow[]>();
+
+export const modelsCache = {
+  get: (siteId: string) => modelsBySite.get(siteId) ?? null,
+  set(siteId: string, rows: ModelRow[]) {
+    if (modelsBySite.size > 1000) modelsBySite.clear();
+    modelsBySite.set(siteId, rows);
+  },
+};
+
+/**
+ * The snippet's ids start with their creation time (`Date.now().toString(36)`).
+ * A visitor id made in the last ten minutes that this isolate has not seen is
+ * almost always a first beacon: its lead does not exist yet, so there is
+ * nothing to read. Ids in any other format are never guessed about.
+ */
+export function looksNew(visitor: string, now: number): boolean {
+  if (!/^[0-9a-z]{8}[0-9a-z]/.test(visitor)) return false;
+  const created = parseInt(visitor.slice(0, 8), 36);
+  return created > now - 10 * 60_000 && created <= now + 60_000;
+}
+
+/** What a first beacon's read would return: no lead, no state, nothing stored. */
+export function newVisitorSnapshot(models: ModelRow[], sessions: string[]): Snapshot {
+  return { byVisitor: null, byEmail: null, models, states: [], existing: new Set(), held: [], sessionProducts: new Map(sessions.map((s) => [s, []])) };
+}
