@@ -12,6 +12,7 @@
 // The lease value doubles as the claim's token: outcomes are written only `WHERE claimed_until
 // = <our lease>`, so a worker whose lease expired cannot overwrite a newer claim's outcome.
 
+import { decodeCursor, encodeCursor } from "../lib/cursor";
 export type AlertStatus = "pending" | "delivered" | "failed" | "no_webhook";
 export const ALERT_STATUSES: AlertStatus[] = ["pending", "delivered", "failed", "no_webhook"];
 
@@ -147,21 +148,6 @@ function toView(r: AlertRow): AlertView {
   };
 }
 
-interface Cursor {
-  t: number;
-  id: string;
-}
-
-const encodeCursor = (c: Cursor) => btoa(JSON.stringify(c)).replace(/=+$/, "");
-function decodeCursor(s: string | undefined): Cursor | null {
-  if (!s) return null;
-  try {
-    const c = JSON.parse(atob(s)) as Cursor;
-    return typeof c.t === "number" && typeof c.id === "string" ? c : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Newest first, keyset pagination on (created_at desc, id desc) over index alerts_site. */
 export async function listAlerts(
@@ -177,13 +163,13 @@ export async function listAlerts(
          AND (?3 IS NULL OR a.created_at < ?3 OR (a.created_at = ?3 AND a.id < ?4))
        ORDER BY a.created_at DESC, a.id DESC LIMIT ?5`,
     )
-    .bind(siteId, q.status ?? null, cur?.t ?? null, cur?.id ?? "", q.limit + 1)
+    .bind(siteId, q.status ?? null, cur?.k ?? null, cur?.id ?? "", q.limit + 1)
     .all<AlertRow>();
   const page = r.results.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
     alerts: page.map(toView),
-    cursor: r.results.length > q.limit && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
+    cursor: r.results.length > q.limit && last ? encodeCursor({ k: last.created_at, id: last.id }) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 // The wire format of events (SPEC §3), validated at the edge of the system.
 import * as z from "zod/mini";
+import { ApiError } from "../http/errors";
 import { safeKey, text } from "../lib/zod";
 
 import { EVENT_TYPES } from "../scoring/events";
@@ -7,6 +8,13 @@ import { EVENT_TYPES } from "../scoring/events";
 export { EVENT_TYPES, type EventType } from "../scoring/events";
 
 export const MAX_EVENTS = 50;
+
+/** A body with more events than a request may carry is too large (413), whatever else is wrong with it. */
+export function assertEventCount(raw: unknown): void {
+  const events = (raw as { events?: unknown } | null)?.events;
+  if (Array.isArray(events) && events.length > MAX_EVENTS)
+    throw new ApiError(413, "too_many_events", `At most ${MAX_EVENTS} events per request; got ${events.length}. Send them in several requests.`);
+}
 
 const primitive = z.union([text(1000), z.number().check(z.refine(Number.isFinite, "must be finite")), z.boolean(), z.null()]);
 // Props allow one level of nesting (a purchase's items, a product's attributes):

@@ -4,6 +4,7 @@
 import { evaluate, toLeadState } from "../scoring/engine";
 import { siteModels, type SiteModel } from "../ingest/score-models";
 import type { ModelRow } from "../ingest/store";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
 
 export interface LeadListItem {
   id: string;
@@ -24,25 +25,6 @@ export interface ListQuery {
   q?: string | undefined;
   limit: number;
   cursor?: string | undefined;
-}
-
-interface Cursor {
-  s: number;
-  id: string;
-}
-
-export function encodeCursor(c: Cursor): string {
-  return btoa(JSON.stringify(c)).replace(/=+$/, "");
-}
-
-export function decodeCursor(s: string | undefined): Cursor | null {
-  if (!s) return null;
-  try {
-    const c = JSON.parse(atob(s)) as Cursor;
-    return typeof c.s === "number" && typeof c.id === "string" ? c : null;
-  } catch {
-    return null;
-  }
 }
 
 export async function loadSiteModels(db: D1Database, siteId: string): Promise<SiteModel[]> {
@@ -70,7 +52,7 @@ export async function listLeads(
          AND (?5 IS NULL OR coalesce(s.score, 0) < ?5 OR (coalesce(s.score, 0) = ?5 AND l.id > ?6))
        ORDER BY coalesce(s.score, 0) DESC, l.id ASC LIMIT ?8`,
     )
-    .bind(siteId, sm?.name ?? "", query.tier ?? null, search, cur?.s ?? null, cur?.id ?? "", query.q ?? "", query.limit + 1)
+    .bind(siteId, sm?.name ?? "", query.tier ?? null, search, cur?.k ?? null, cur?.id ?? "", query.q ?? "", query.limit + 1)
     .all<{ id: string; email: string | null; name: string | null; traits: string; last_seen: number; score: number | null; state: string | null }>();
   const page = rows.results.slice(0, query.limit);
   const leads = page.map((r): LeadListItem => {
@@ -81,5 +63,5 @@ export async function listLeads(
   });
   const last = page[page.length - 1];
   const more = rows.results.length > query.limit && last;
-  return { leads, cursor: more ? encodeCursor({ s: last.score ?? 0, id: last.id }) : null };
+  return { leads, cursor: more ? encodeCursor({ k: last.score ?? 0, id: last.id }) : null };
 }

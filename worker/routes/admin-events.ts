@@ -4,20 +4,17 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { readJson } from "../http/body";
-import { ApiError } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
 import { deliverAlerts } from "../alerts/deliver";
 import { d1Stats, ingest } from "../ingest/ingest";
-import { adminEventsSchema, MAX_EVENTS } from "../ingest/schema";
+import { assertEventCount, adminEventsSchema } from "../ingest/schema";
 
 export const adminEvents = new Hono<AppEnv>();
 
 adminEvents.post("/", async (c) => {
   const now = Date.now();
   const raw = await readJson(c);
-  const n = (raw as { events?: unknown } | null)?.events;
-  if (Array.isArray(n) && n.length > MAX_EVENTS)
-    throw new ApiError(413, "too_many_events", `At most ${MAX_EVENTS} events per request; got ${n.length}.`);
+  assertEventCount(raw);
   const body = parseOrThrow(adminEventsSchema, raw, "events body");
   const out = await ingest(c.env.DB, {
     site: c.get("site"),

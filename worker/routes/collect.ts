@@ -3,7 +3,6 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { readJson } from "../http/body";
 import { corsHeaders, preflight } from "../http/cors";
-import { ApiError } from "../http/errors";
 import { countryOf, publicSite } from "../http/public-site";
 import { parseOrThrow } from "../http/validate";
 import { deliverAlerts } from "../alerts/deliver";
@@ -11,7 +10,7 @@ import { hintsFrom } from "../hints/hints";
 import { readHints } from "../hints/read-hints";
 import { clampTs } from "../ingest/normalize";
 import { d1Stats, ingest } from "../ingest/ingest";
-import { collectSchema, MAX_EVENTS } from "../ingest/schema";
+import { assertEventCount, collectSchema } from "../ingest/schema";
 
 export const collect = new Hono<AppEnv>();
 
@@ -21,9 +20,7 @@ collect.options("/", preflight);
 collect.post("/", async (c) => {
   const now = Date.now();
   const raw = await readJson(c);
-  const n = (raw as { events?: unknown } | null)?.events;
-  if (Array.isArray(n) && n.length > MAX_EVENTS)
-    throw new ApiError(413, "too_many_events", `At most ${MAX_EVENTS} events per request; got ${n.length}.`);
+  assertEventCount(raw);
   const body = parseOrThrow(collectSchema, raw, "collect body");
   const site = await publicSite(c, body.site, body.visitor, now);
 
