@@ -5,7 +5,14 @@ import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Wrangler must never reach out (no account, no network): no metrics, no update checks.
-export const wranglerEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_ACCOUNT_ID: process.env.CLOUDFLARE_ACCOUNT_ID ?? "", NO_UPDATE_NOTIFIER: "1" };
+// CLOUDFLARE_CF_FETCH_ENABLED=false: no attempt to download the `Request.cf` sample (it would fail offline, loudly).
+export const wranglerEnv = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  CLOUDFLARE_ACCOUNT_ID: process.env.CLOUDFLARE_ACCOUNT_ID ?? "",
+  NO_UPDATE_NOTIFIER: "1",
+};
 const bin = join(root, "node_modules", ".bin", "wrangler");
 
 /** Runs wrangler to completion; throws with its output on failure. */

@@ -51,7 +51,7 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function startDev(): Promise<Dev> {
   await buildSdk();
   const tmp = mkdtempSync(join(tmpdir(), "es-e2e-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_COLOR: "1" };
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "1", NO_COLOR: "1" };
   await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", tmp], { cwd: ROOT, env });
   const [wp, pp] = [await freePort(), await freePort()];
   const worker = `http://127.0.0.1:${wp}`;
