@@ -7,7 +7,8 @@
 // then prints events/s, request latency p50/p95/p99, D1 rows read and written
 // per event, the ratio EdgeScore/baseline (goal >= 0.8), the snippet size and
 // the engine's cost per event. Results as JSON in bench-results/bench.json.
-// Options: --requests N (default 2000), --concurrency C (default 8), --rounds R (default 3).
+// Options: --requests N (default 2000), --concurrency C (default 8), --rounds R (default 3),
+// --no-model (EdgeScore without a scoring model: shows what scoring itself costs).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -160,6 +161,7 @@ async function run(name, config, health, setup) {
 
 async function edgescoreSetup(base) {
   const site = await (await fetch(`${base}/v1/admin/sites`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name: "bench", origins: [ORIGIN], rateLimits: { visitorPerMinute: 100000, sitePerMinute: 10000000 } }) })).json();
+  if (process.argv.includes("--no-model")) return site.publicKey;
   const put = await fetch(`${base}/v1/admin/models/bench`, { method: "PUT", headers: { authorization: `Bearer ${site.secretKey}` }, body: JSON.stringify(fiftyRuleModel()) });
   if (!put.ok) throw new Error(await put.text());
   return site.publicKey;
