@@ -20,7 +20,7 @@ import { coViews } from "../recommend/coviews";
 import { resolveLead } from "./resolve";
 import type { Traits, WireEvent } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
-import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
+import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type GuardSpec, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
 
 export interface IngestInput {
   site: Pick<Site, "id">;
@@ -191,17 +191,18 @@ async function attemptIngest(
   const expected = [{ id: res.targetId, version: target?.version ?? null }];
   if (res.mergeFrom) expected.push({ id: res.mergeFrom.id, version: res.mergeFrom.version });
 
+  const g: GuardSpec = { siteId: site.id, expected, visitor: visitor ? { id: visitor, lead: byVisitor?.id ?? null } : null, modelsSignature: modelsSignature(snap.models) };
+  const ownEvents = target?.event_count ?? 0;
+  // First statement: the events, carrying the guard (or the guard alone).
   const stmts: D1PreparedStatement[] = [
-    guard(db, site.id, expected, fresh.map((e) => e.id), visitor ? { id: visitor, lead: byVisitor?.id ?? null } : null, modelsSignature(snap.models)),
+    fresh.length ? writes.insertEvents(db, site.id, res.targetId, visitor, fresh, ownEvents + (res.mergeFrom?.event_count ?? 0), now, g) : guard(db, g),
   ];
   stmts.push(target ? writes.updateLead(db, leadWrite, target) : writes.insertLead(db, leadWrite));
-  const ownEvents = target?.event_count ?? 0;
   if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId, ownEvents));
   if (res.mapVisitor && visitor) stmts.push(writes.mapVisitor(db, site.id, visitor, res.targetId, now));
   const catalog = catalogChanges(fresh, sessionProducts);
   for (const s of sessionTouches(fresh))
     stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country, catalog.recent.get(s.id) ?? null));
-  if (fresh.length) stmts.push(writes.insertEvents(db, site.id, res.targetId, visitor, fresh, ownEvents + (res.mergeFrom?.event_count ?? 0), now));
   // A score row that would not change is not rewritten (most page views match no rule).
   const changed = outcomes
     .map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state))

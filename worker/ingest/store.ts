@@ -88,39 +88,36 @@ export const reads = {
 export const CONFLICT_MARK = "malformed JSON";
 
 /**
- * Optimistic concurrency guard, the first statement of every write batch: it
- * fails the whole batch (so nothing is written) unless each lead still has the
- * version this request read, none of the events it is about to insert has been
- * stored meanwhile, the visitor still points at the lead it read, and the
- * site's models are the versions it scored with. `json('conflict')` is the way to raise an error from
- * plain SQL without writing anything.
+ * Optimistic concurrency guard of every write batch: the batch fails as a whole
+ * (nothing is written) unless each lead still has the version this request
+ * read, the visitor still points at the lead it read, and the site's models are
+ * the versions it scored with. Resent or concurrently stored events are refused
+ * by the events primary key (UNIQUE constraint). `json('conflict')` is the way
+ * to raise an error from plain SQL without writing anything.
  */
-export function guard(
-  db: D1Database,
-  siteId: string,
-  expected: { id: string; version: number | null }[],
-  newIds: string[],
-  visitor: { id: string; lead: string | null } | null,
-  modelsSignature: string | null,
-) {
-  return db
-    .prepare(
-      `SELECT json(CASE WHEN
-         (SELECT count(*) FROM json_each(?1) x
+export interface GuardSpec {
+  siteId: string;
+  expected: { id: string; version: number | null }[];
+  visitor: { id: string; lead: string | null } | null;
+  modelsSignature: string | null;
+}
+
+/** The guard's condition, its parameters numbered from ?{at+1}. */
+function guardCondition(at: number): string {
+  const p = (n: number) => `?${at + n}`;
+  return `(SELECT count(*) FROM json_each(${p(1)}) x
             WHERE (SELECT version FROM leads WHERE id = x.value->>'$.id') IS NOT x.value->>'$.v') = 0
-         AND (SELECT count(*) FROM events WHERE site_id = ?2 AND id IN (SELECT value FROM json_each(?3))) = 0
-         AND (?4 IS NULL OR (SELECT lead_id FROM visitors WHERE site_id = ?2 AND id = ?4) IS ?5)
-         AND (?6 IS NULL OR coalesce((SELECT group_concat(s, ',') FROM (SELECT name || ':' || version AS s FROM models WHERE site_id = ?2 ORDER BY position)), '') = ?6)
-       THEN '1' ELSE 'conflict' END) AS ok`,
-    )
-    .bind(
-      JSON.stringify(expected.map((e) => ({ id: e.id, v: e.version }))),
-      siteId,
-      JSON.stringify(newIds),
-      visitor?.id ?? null,
-      visitor?.lead ?? null,
-      modelsSignature,
-    );
+         AND (${p(3)} IS NULL OR (SELECT lead_id FROM visitors WHERE site_id = ${p(2)} AND id = ${p(3)}) IS ${p(4)})
+         AND (${p(5)} IS NULL OR coalesce((SELECT group_concat(s, ',') FROM (SELECT name || ':' || version AS s FROM models WHERE site_id = ${p(2)} ORDER BY position)), '') = ${p(5)})`;
+}
+
+function guardParams(g: GuardSpec): unknown[] {
+  return [JSON.stringify(g.expected.map((e) => ({ id: e.id, v: e.version }))), g.siteId, g.visitor?.id ?? null, g.visitor?.lead ?? null, g.modelsSignature];
+}
+
+/** The guard on its own, for batches that insert no event (the guard then rides on the insert). */
+export function guard(db: D1Database, g: GuardSpec) {
+  return db.prepare(`SELECT json(CASE WHEN ${guardCondition(0)} THEN '1' ELSE 'conflict' END) AS ok`).bind(...guardParams(g));
 }
 
 export interface ScoreWrite {
@@ -217,16 +214,22 @@ export const writes = {
         products ? JSON.stringify(products) : null,
       ),
   /** All of a request's events in one statement: one bound JSON array, whatever the count. */
-  /** `after`: the lead's last event number; the batch's events follow it in order. */
-  insertEvents: (db: D1Database, siteId: string, leadId: string, visitor: string | null, events: StoredEvent[], after: number, now: number) =>
+  /**
+   * `after`: the lead's last event number; the batch's events follow it in
+   * order. With `g`, the guard is evaluated by this statement (one statement
+   * less per request), which must then come first in its batch, before any
+   * write changes what the guard reads.
+   */
+  insertEvents: (db: D1Database, siteId: string, leadId: string, visitor: string | null, events: StoredEvent[], after: number, now: number, g?: GuardSpec) =>
     db
       .prepare(
         `INSERT INTO events (site_id, id, lead_id, n, visitor_id, session_id, type, name, ts, url, path, ref, title, props, received_at)
          SELECT ?1, e->>'$.id', ?2, ?6 + k + 1, ?3, e->>'$.sessionId', e->>'$.type', e->>'$.name', e->>'$.ts',
                 e->>'$.url', e->>'$.path', e->>'$.ref', e->>'$.title', e->'$.props', ?4
-         FROM (SELECT key AS k, value AS e FROM json_each(?5))`,
+         FROM (SELECT key AS k, value AS e FROM json_each(?5))
+         ${g ? `WHERE json(CASE WHEN ${guardCondition(6)} THEN '1' ELSE 'conflict' END) IS NOT NULL` : ""}`,
       )
-      .bind(siteId, leadId, visitor, now, JSON.stringify(events), after),
+      .bind(siteId, leadId, visitor, now, JSON.stringify(events), after, ...(g ? guardParams(g) : [])),
   /** Score rows of many leads or models in one statement (one bound JSON array). */
   upsertScores: (db: D1Database, siteId: string, now: number, rows: ScoreWrite[]) =>
     db

@@ -54,7 +54,7 @@ export async function rescoreChunk(db: D1Database, siteId: string, name: string,
   }
   const previous = new Map((st!.results as { lead_id: string; state: string }[]).map((r) => [r.lead_id, r.state]));
 
-  const stmts: D1PreparedStatement[] = [guard(db, siteId, leads.map((x) => ({ id: x.id, version: x.version })), [], null, null)];
+  const stmts: D1PreparedStatement[] = [guard(db, { siteId, expected: leads.map((x) => ({ id: x.id, version: x.version })), visitor: null, modelsSignature: null })];
   if (parsed.ok) {
     const rows = leads.map((x) => {
       const prev = previous.get(x.id);
