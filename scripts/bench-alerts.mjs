@@ -16,7 +16,7 @@ const persistTo = mkdtempSync(join(tmpdir(), "edgescore-alerts-"));
 await buildAll();
 migrateLocal(persistTo);
 // The dealer demo site (seed.mjs seeds one site per demo; older versions one site only).
-const keys = seed.seedDemoSites ? seed.seedDemoSites(persistTo, port).dealer : seed.seedDemoSite(persistTo, port);
+const keys = seed.seedDemoSites(persistTo, port).dealer;
 const receiver = await startReceiver({ port: 0, secret: keys.webhookSecret, log: () => {} });
 const dev = await startDev({ port, persistTo, stdio: "ignore" });
 const origin = `http://localhost:${port}`;

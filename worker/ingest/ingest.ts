@@ -20,7 +20,7 @@ import { coViews } from "../recommend/coviews";
 import { resolveLead } from "./resolve";
 import type { Traits, WireEvent } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
-import { CONFLICT_MARK, guard, reads, scoreWrite, writes, type GuardSpec, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
+import { CONFLICT_MARK, guard, reads, scoreWrite, toScoreRow, writes, type GuardSpec, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
 
 export interface IngestInput {
   site: Pick<Site, "id">;
@@ -204,9 +204,8 @@ async function attemptIngest(
   for (const s of sessionTouches(fresh))
     stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country, catalog.recent.get(s.id) ?? null));
   // A score row that would not change is not rewritten (most page views match no rule).
-  const changed = outcomes
-    .map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state))
-    .filter((w) => !unchanged(w, states));
+  const scoreWrites = outcomes.map((o) => scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state));
+  const changed = scoreWrites.filter((w) => !unchanged(w, states));
   if (changed.length) stmts.push(writes.upsertScores(db, site.id, now, changed));
   const alertIds: string[] = [];
   for (const o of outcomes) {
@@ -257,15 +256,11 @@ async function attemptIngest(
       event_count: ownEvents + leadWrite.newEvents,
       version,
     };
-    const nextStates = outcomes.map((o) => {
-      const w = scoreWrite(res.targetId, o.sm.name, o.sm.version, o.result, o.state);
-      return { lead_id: w.lead, model: w.model, model_version: w.version, state: w.state, score: w.score, fit: w.fit, interest: w.interest, tier: w.tier, code: w.code, readiness: w.readiness } as ScoreRow;
-    });
     leadCache.set(site.id, visitor, {
       byVisitor: lead,
       byEmail: null,
       models: snap.models,
-      states: nextStates,
+      states: scoreWrites.map(toScoreRow),
       existing: new Set(),
       held: codes,
       sessionProducts: new Map([...sessionProducts, ...catalog.recent]),
@@ -282,7 +277,7 @@ function catalogChanges(fresh: StoredEvent[], before: Map<string, string[]>) {
 }
 
 function unchanged(w: ScoreWrite, states: ScoreRow[]): boolean {
-  const row = states.find((s) => s.lead_id === w.lead && s.model === w.model) as (ScoreRow & Record<string, unknown>) | undefined;
+  const row = states.find((s) => s.lead_id === w.lead && s.model === w.model);
   return (
     !!row &&
     row.model_version === w.version &&

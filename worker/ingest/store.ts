@@ -25,11 +25,18 @@ export interface ModelRow {
   document: string;
 }
 
+/** A lead_scores row as the ingest path reads it: the engine state and the figures derived from it. */
 export interface ScoreRow {
   lead_id: string;
   model: string;
   model_version: number;
   state: string;
+  score: number;
+  fit: number;
+  interest: number;
+  tier: string;
+  code: number;
+  readiness: number;
 }
 
 export interface EventRow {
@@ -147,6 +154,10 @@ export function scoreWrite(lead: string, model: string, version: number, r: Scor
     readiness: r.readiness,
     state: JSON.stringify(state),
   };
+}
+
+export function toScoreRow(w: ScoreWrite): ScoreRow {
+  return { lead_id: w.lead, model: w.model, model_version: w.version, state: w.state, score: w.score, fit: w.fit, interest: w.interest, tier: w.tier, code: w.code, readiness: w.readiness };
 }
 
 export interface LeadWrite {

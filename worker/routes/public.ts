@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { corsHeaders } from "../http/cors";
 import { publicSite } from "../http/public-site";
 import { parseOrThrow } from "../http/validate";
+import { COLD } from "../hints/hints";
 import { readHints } from "../hints/read-hints";
 import { text } from "../lib/zod";
 import { sha256Hex } from "../lib/crypto";
@@ -31,7 +32,7 @@ publicRoutes.get("/hints", corsHeaders, async (c) => {
   const hints = q.visitor
     ? await readHints(c.env.DB, site.id, q.visitor, { recommend: Number(q.recommend ?? 0), product: q.product ?? null }, now)
     : null;
-  const body = JSON.stringify(hints ?? { tier: "cold", promo: null, segments: [], recommendations: [] });
+  const body = JSON.stringify(hints ?? COLD);
   // Revalidated on every use (no-cache) but answered 304 while nothing changed:
   // cheap for the browser, and never a stale promo after a tier change.
   const etag = `"${(await sha256Hex(body)).slice(0, 27)}"`;
