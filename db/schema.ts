@@ -18,8 +18,18 @@ export const sites = sqliteTable("sites", {
   publicKey: text("public_key").notNull().unique(),
   // SHA-256 of the secret key, hex. The key itself is shown once and never stored.
   secretHash: text("secret_hash").notNull(),
-  // Needed in clear to sign webhooks (HMAC); only returned at creation.
+  // Needed in clear to sign webhooks (HMAC); only returned at creation and rotation.
   webhookSecret: text("webhook_secret").notNull(),
+  // After a webhook-secret rotation the old secret also signs until this time
+  // (Stripe-style grace), so receivers switch without losing alerts.
+  webhookSecretPrev: text("webhook_secret_prev"),
+  webhookSecretPrevUntil: integer("webhook_secret_prev_until"),
+  // Signs identify calls from the site's own backend (HMAC-SHA256 of the email):
+  // a signed identify is verified identity, an unsigned one only a claim.
+  identitySecret: text("identity_secret"),
+  // Hosts (besides the origins) that product urls and images learned from
+  // beacons may point at, e.g. a CDN: ["cdn.shop.example"].
+  catalogHosts: text("catalog_hosts", { mode: "json" }).$type<string[]>().notNull().default([]),
   origins: text("origins", { mode: "json" }).$type<string[]>().notNull(),
   rateVisitorPerMin: integer("rate_visitor_per_min").notNull().default(120),
   rateSitePerMin: integer("rate_site_per_min").notNull().default(60000),
@@ -76,10 +86,24 @@ export const leads = sqliteTable(
     version: integer("version").notNull().default(1),
     convertedAt: integer("converted_at"),
     conversionValue: real("conversion_value"),
+    // How `email` was established: null (anonymous), "claimed" (a browser's
+    // unverified identify of an email no lead held), "verified" (signed identify,
+    // or a server-side call with the secret key).
+    identity: text("identity"),
+    // An email this lead's browser claimed that another lead holds: never merged
+    // automatically; shown in the dashboard with a merge action.
+    claimedEmail: text("claimed_email"),
+    // Strength of each trait's source, for traits set by a signed identify (2) or
+    // the server (3); traits absent here came from a browser (1). A weaker source
+    // never overwrites a stronger one.
+    traitSources: text("trait_sources", { mode: "json" }).$type<Record<string, number>>(),
   },
   // No index on last_seen: every request moves it, and each index costs a D1
   // row write. Site-wide scans use the (site_id, email) index's prefix.
-  (t) => [uniqueIndex("leads_site_email").on(t.siteId, t.email)],
+  (t) => [
+    uniqueIndex("leads_site_email").on(t.siteId, t.email),
+    index("leads_site_claim").on(t.siteId, t.claimedEmail).where(sql`claimed_email IS NOT NULL`),
+  ],
 );
 
 // A browser's visitor id, pointing at the lead it belongs to (several visitors
@@ -116,6 +140,9 @@ export const sessions = sqliteTable(
     // The last products viewed in this session (ids, JSON array, at most 10):
     // a new product view is counted as co-viewed with each of them, once.
     products: text("products", { mode: "json" }).$type<string[]>(),
+    // Distinct page paths of this session (JSON array, at most 20): evidence a
+    // promo may require before it gives out a code.
+    pages: text("pages", { mode: "json" }).$type<string[]>(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.id] }), index("sessions_lead").on(t.leadId)],
 );
@@ -233,6 +260,9 @@ export const products = sqliteTable(
     image: text("image"),
     views: integer("views").notNull().default(0),
     updatedAt: integer("updated_at").notNull(),
+    // 1 when the merchant imported it (PUT /v1/admin/products): beacons may add
+    // products and fill what is missing, never override imported fields.
+    imported: integer("imported").notNull().default(0),
   },
   // No index on views: every product view would rewrite it (a billed row write);
   // "popular" scans the site's catalog by primary-key prefix instead.
@@ -261,4 +291,43 @@ export const conversions = sqliteTable(
     ts: integer("ts").notNull(),
   },
   (t) => [index("conversions_lead").on(t.leadId), index("conversions_site_ts").on(t.siteId, t.ts)],
+);
+
+// Dashboard sign-ins: the cookie holds a random session id; only its SHA-256 is
+// stored, with the session's own CSRF token and an expiry. Sign-out deletes
+// the row; "sign out everywhere" and a secret-key rotation delete the site's rows.
+export const dashboardSessions = sqliteTable(
+  "dashboard_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    siteId: text("site_id").notNull(),
+    csrf: text("csrf").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("dashboard_sessions_site").on(t.siteId)],
+);
+
+// One random salt per UTC day: a connecting client (IP address) is known only as
+// SHA-256(salt, site, ip) inside that day. The salt is deleted after two days, so
+// no stored value can be tied back to an address (Plausible's approach).
+export const dailySalts = sqliteTable("daily_salts", {
+  day: integer("day").primaryKey(),
+  salt: text("salt").notNull(),
+});
+
+// Promo codes given per client (salted daily hash, never the IP) per promo and
+// day: caps what one client rotating visitor ids can take. Rows older than two
+// days are deleted by the cron.
+export const promoGrants = sqliteTable(
+  "promo_grants",
+  {
+    siteId: text("site_id").notNull(),
+    model: text("model").notNull(),
+    promoId: text("promo_id").notNull(),
+    client: text("client").notNull(),
+    day: integer("day").notNull(),
+    n: integer("n").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.model, t.promoId, t.client, t.day] })],
 );
