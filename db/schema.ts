@@ -30,6 +30,9 @@ export const sites = sqliteTable("sites", {
   // Hosts (besides the origins) that product urls and images learned from
   // beacons may point at, e.g. a CDN: ["cdn.shop.example"].
   catalogHosts: text("catalog_hosts", { mode: "json" }).$type<string[]>().notNull().default([]),
+  // Query parameters kept in stored URLs besides utm_*, gclid, fbclid, msclkid
+  // and ref (the snippet's data-keep-params, applied by the worker too).
+  keepParams: text("keep_params", { mode: "json" }).$type<string[]>().notNull().default([]),
   origins: text("origins", { mode: "json" }).$type<string[]>().notNull(),
   rateVisitorPerMin: integer("rate_visitor_per_min").notNull().default(120),
   rateSitePerMin: integer("rate_site_per_min").notNull().default(60000),

@@ -32,5 +32,6 @@ ALTER TABLE `sites` ADD `webhook_secret_prev` text;--> statement-breakpoint
 ALTER TABLE `sites` ADD `webhook_secret_prev_until` integer;--> statement-breakpoint
 ALTER TABLE `sites` ADD `identity_secret` text;--> statement-breakpoint
 ALTER TABLE `sites` ADD `catalog_hosts` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
+ALTER TABLE `sites` ADD `keep_params` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 UPDATE `sites` SET `identity_secret` = 'idsec_' || lower(hex(randomblob(32))) WHERE `identity_secret` IS NULL;--> statement-breakpoint
 UPDATE `leads` SET `identity` = CASE WHEN EXISTS (SELECT 1 FROM `visitors` v WHERE v.`lead_id` = `leads`.`id`) THEN 'claimed' ELSE 'verified' END WHERE `email` IS NOT NULL;
