@@ -10,14 +10,19 @@ import { randomToken, safeEqual, sha256Hex } from "../lib/crypto";
 export type Site = typeof sites.$inferSelect;
 
 const SITE_COLS =
-  "id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at";
+  "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at";
 interface SiteRow {
   id: string;
   name: string;
   public_key: string;
   secret_hash: string;
   webhook_secret: string;
+  webhook_secret_prev: string | null;
+  webhook_secret_prev_until: number | null;
+  identity_secret: string | null;
   origins: string;
+  catalog_hosts: string;
+  keep_params: string;
   rate_visitor_per_min: number;
   rate_site_per_min: number;
   created_at: number;
@@ -31,7 +36,12 @@ function toSite(r: SiteRow | null): Site | null {
     publicKey: r.public_key,
     secretHash: r.secret_hash,
     webhookSecret: r.webhook_secret,
+    webhookSecretPrev: r.webhook_secret_prev,
+    webhookSecretPrevUntil: r.webhook_secret_prev_until,
+    identitySecret: r.identity_secret,
     origins: JSON.parse(r.origins) as string[],
+    catalogHosts: JSON.parse(r.catalog_hosts) as string[],
+    keepParams: JSON.parse(r.keep_params) as string[],
     rateVisitorPerMin: r.rate_visitor_per_min,
     rateSitePerMin: r.rate_site_per_min,
     createdAt: r.created_at,
@@ -50,6 +60,7 @@ export interface CreatedSite {
   publicKey: string;
   secretKey: string;
   webhookSecret: string;
+  identitySecret: string;
 }
 
 export async function createSite(db: D1Database, input: NewSiteInput, now: number): Promise<CreatedSite> {
@@ -59,11 +70,12 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
     publicKey: "pk_" + randomToken(16),
     secretKey: `sk_${id}_${randomToken(32)}`,
     webhookSecret: "whsec_" + randomToken(32),
+    identitySecret: "idsec_" + randomToken(32),
   };
   await db
     .prepare(
-      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`,
+      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
     )
     .bind(
       id,
@@ -75,6 +87,7 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
       input.rateVisitorPerMin ?? 120,
       input.rateSitePerMin ?? 60000,
       now,
+      created.identitySecret,
     )
     .run();
   return created;
