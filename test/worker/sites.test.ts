@@ -43,6 +43,34 @@ describe("POST /v1/admin/sites", () => {
     expect(body.error.issues.map((i) => i.path).sort()).toEqual(["name", "origins.1", "origins.2"]);
   });
 
+  it("stores catalog hosts (lower-cased, de-duplicated) and kept query parameters given at creation", async () => {
+    const keys = await createSite(["https://shop.example"], { catalogHosts: ["CDN.Shop.Example", "shop.example", "cdn.shop.example", "127.0.0.1"], keepParams: ["variant", "ref_id", "a.b-c"] });
+    const [row] = await rows<{ catalog_hosts: string; keep_params: string }>("SELECT catalog_hosts, keep_params FROM sites WHERE id = ?", keys.id);
+    expect(JSON.parse(row!.catalog_hosts)).toEqual(["cdn.shop.example", "shop.example", "127.0.0.1"]);
+    expect(JSON.parse(row!.keep_params)).toEqual(["variant", "ref_id", "a.b-c"]);
+    // Both optional: an empty list by default.
+    const plain = await createSite();
+    const [p] = await rows<{ catalog_hosts: string; keep_params: string }>("SELECT catalog_hosts, keep_params FROM sites WHERE id = ?", plain.id);
+    expect([JSON.parse(p!.catalog_hosts), JSON.parse(p!.keep_params)]).toEqual([[], []]);
+  });
+
+  it("refuses catalog hosts that are not host names and kept parameters outside [A-Za-z0-9_.-]{1,64}, each with its path", async () => {
+    const res = await post({
+      name: "x",
+      origins: [],
+      catalogHosts: ["ok.example", "https://cdn.example", "cdn.example/path", "cdn.example:8080", "-bad.example", "a..b", "", "x".repeat(64) + ".example", 7],
+      keepParams: ["ok", "has space", "", "x".repeat(65), "q=1", "ümlaut"],
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { issues: { path: string }[] } };
+    expect(body.error.issues.map((i) => i.path).sort()).toEqual(
+      ["catalogHosts.1", "catalogHosts.2", "catalogHosts.3", "catalogHosts.4", "catalogHosts.5", "catalogHosts.6", "catalogHosts.7", "catalogHosts.8", "keepParams.1", "keepParams.2", "keepParams.3", "keepParams.4", "keepParams.5"].sort(),
+    );
+    const many = await post({ name: "x", origins: [], catalogHosts: Array.from({ length: 21 }, (_, i) => `h${i}.example`), keepParams: Array.from({ length: 21 }, (_, i) => `p${i}`) });
+    expect(many.status).toBe(400);
+    expect(((await many.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path).sort()).toEqual(["catalogHosts", "keepParams"]);
+  });
+
   it("a secret key opens only its own site's admin routes", async () => {
     const a = await createSite();
     const ev = { visitor: "v1", events: [{ id: "x1", type: "page_view", ts: Date.now() }] };

@@ -1,4 +1,5 @@
-// POST /v1/admin/sites (operator token): a new site and its keys, shown once.
+// POST /v1/admin/sites (operator token): a new site and its keys, shown once, with
+// the settings other parts read from the start (catalog hosts, kept URL parameters).
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { requireOperator } from "../http/auth";
@@ -14,6 +15,16 @@ const origin = text(200, 1).check(
   z.refine((o) => ORIGIN.test(o), "must be an origin like https://shop.example (scheme, host, optional port; https://*.shop.example for subdomains)"),
 );
 
+// A DNS host name (labels of letters, digits and inner hyphens) or an IPv4 address;
+// no scheme, port or path. Compared lower-cased, so stored lower-cased.
+const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const host = z.pipe(
+  z.pipe(text(253, 1), z.transform((h: string) => h.toLowerCase())),
+  z.string().check(z.refine((h) => HOST.test(h), "must be a host name like cdn.shop.example (no scheme, port or path)")),
+);
+const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
+const param = z.string().check(z.refine((p) => PARAM.test(p), "must be 1–64 letters, digits, _ . or -"));
+
 const newSite = z.object({
   name: text(100, 1),
   origins: z.array(origin).check(z.maxLength(50)),
@@ -23,6 +34,8 @@ const newSite = z.object({
       sitePerMinute: z.optional(z.int().check(z.gte(1), z.lte(10_000_000))),
     }),
   ),
+  catalogHosts: z.optional(z.array(host).check(z.maxLength(20))),
+  keepParams: z.optional(z.array(param).check(z.maxLength(20))),
 });
 
 export const sitesRoutes = new Hono<AppEnv>();
@@ -36,6 +49,8 @@ sitesRoutes.post("/", requireOperator, async (c) => {
       origins: body.origins,
       rateVisitorPerMin: body.rateLimits?.visitorPerMinute,
       rateSitePerMin: body.rateLimits?.sitePerMinute,
+      catalogHosts: body.catalogHosts && [...new Set(body.catalogHosts)],
+      keepParams: body.keepParams && [...new Set(body.keepParams)],
     },
     Date.now(),
   );

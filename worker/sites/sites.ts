@@ -1,6 +1,8 @@
 // Sites and their keys. A public key (`pk_…`) identifies a site to the snippet; the
 // secret key (`sk_<siteId>_<random>`) is shown once and stored only as a SHA-256 hash;
-// the webhook secret signs alert webhooks and so must be kept in clear.
+// the webhook secret signs alert webhooks and the identity secret checks signed
+// identify calls, so both must be kept in clear. Every key but the public one can be
+// rotated (rotate* below).
 import type { sites } from "../../db/schema";
 import { randomToken, safeEqual, sha256Hex } from "../lib/crypto";
 
@@ -11,7 +13,13 @@ export type Site = typeof sites.$inferSelect;
 
 const SITE_COLS =
   "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at";
-interface SiteRow {
+/** The site columns qualified by a table alias, for a query that joins sites (read back with toSite). */
+export const siteColumns = (alias: string) =>
+  SITE_COLS.split(", ")
+    .map((c) => `${alias}.${c}`)
+    .join(", ");
+
+export interface SiteRow {
   id: string;
   name: string;
   public_key: string;
@@ -28,7 +36,7 @@ interface SiteRow {
   created_at: number;
 }
 
-function toSite(r: SiteRow | null): Site | null {
+export function toSite(r: SiteRow | null): Site | null {
   if (!r) return null;
   return {
     id: r.id,
@@ -53,6 +61,10 @@ export interface NewSiteInput {
   origins: string[];
   rateVisitorPerMin?: number | undefined;
   rateSitePerMin?: number | undefined;
+  /** Host names product data may point at (lower-cased, validated by the route). */
+  catalogHosts?: string[] | undefined;
+  /** Query parameters kept in stored URLs beyond the default ones. */
+  keepParams?: string[] | undefined;
 }
 
 export interface CreatedSite {
@@ -63,19 +75,21 @@ export interface CreatedSite {
   identitySecret: string;
 }
 
+const newSecretKey = (siteId: string) => `sk_${siteId}_${randomToken(32)}`;
+
 export async function createSite(db: D1Database, input: NewSiteInput, now: number): Promise<CreatedSite> {
   const id = "site_" + randomToken(9);
   const created: CreatedSite = {
     id,
     publicKey: "pk_" + randomToken(16),
-    secretKey: `sk_${id}_${randomToken(32)}`,
+    secretKey: newSecretKey(id),
     webhookSecret: "whsec_" + randomToken(32),
     identitySecret: "idsec_" + randomToken(32),
   };
   await db
     .prepare(
-      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)`,
+      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret, catalog_hosts, keep_params)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
     )
     .bind(
       id,
@@ -88,9 +102,52 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
       input.rateSitePerMin ?? 60000,
       now,
       created.identitySecret,
+      JSON.stringify(input.catalogHosts ?? []),
+      JSON.stringify(input.keepParams ?? []),
     )
     .run();
   return created;
+}
+
+/**
+ * A new secret key, shown once: only its hash is stored, so the old key stops
+ * opening the API at once, and every dashboard session of the site (signed in
+ * with the old key) is deleted in the same transaction.
+ */
+export async function rotateSecretKey(db: D1Database, siteId: string): Promise<string> {
+  const key = newSecretKey(siteId);
+  await db.batch([
+    db.prepare("UPDATE sites SET secret_hash = ?2 WHERE id = ?1").bind(siteId, await sha256Hex(key)),
+    db.prepare("DELETE FROM dashboard_sessions WHERE site_id = ?1").bind(siteId),
+  ]);
+  forgetSite(siteId);
+  return key;
+}
+
+/**
+ * A new webhook secret; the current one stays valid as the previous secret until
+ * `previousValidUntil` (deliveries sign with both meanwhile), so receivers can
+ * switch without dropping alerts. SQLite evaluates every SET expression against
+ * the row as it was, so `prev` gets the then-current secret even when an earlier
+ * grace is still running.
+ */
+export async function rotateWebhookSecret(db: D1Database, siteId: string, graceMs: number, now: number): Promise<{ webhookSecret: string; previousValidUntil: number }> {
+  const webhookSecret = "whsec_" + randomToken(32);
+  const previousValidUntil = now + graceMs;
+  await db
+    .prepare("UPDATE sites SET webhook_secret_prev = webhook_secret, webhook_secret_prev_until = ?3, webhook_secret = ?2 WHERE id = ?1")
+    .bind(siteId, webhookSecret, previousValidUntil)
+    .run();
+  forgetSite(siteId);
+  return { webhookSecret, previousValidUntil };
+}
+
+/** A new identity secret; the old one stops verifying identify signatures at once. */
+export async function rotateIdentitySecret(db: D1Database, siteId: string): Promise<string> {
+  const identitySecret = "idsec_" + randomToken(32);
+  await db.prepare("UPDATE sites SET identity_secret = ?2 WHERE id = ?1").bind(siteId, identitySecret).run();
+  forgetSite(siteId);
+  return identitySecret;
 }
 
 // Sites change rarely and are read on every collect: a short per-isolate cache
@@ -98,6 +155,11 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
 // are not cached); a changed allowlist is picked up within the TTL.
 const CACHE_TTL_MS = 30_000;
 const byPublicKey = new Map<string, { site: Site; until: number }>();
+
+/** Drops a site from this isolate's cache after its keys changed (other isolates follow within the TTL). */
+export function forgetSite(siteId: string): void {
+  for (const [k, v] of byPublicKey) if (v.site.id === siteId) byPublicKey.delete(k);
+}
 
 export async function siteByPublicKey(db: D1Database, key: string, now: number): Promise<Site | null> {
   const hit = byPublicKey.get(key);
