@@ -10,6 +10,7 @@ import { adminEvents } from "./routes/admin-events";
 import { alertsRoutes } from "./routes/alerts";
 import { catalogRoutes } from "./routes/catalog";
 import { collect } from "./routes/collect";
+import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
 import { modelsRoutes } from "./routes/models";
 import { publicRoutes } from "./routes/public";
@@ -35,6 +36,7 @@ export function createApp() {
   admin.route("/alerts", alertsRoutes);
   admin.route("/report", reportRoutes);
   admin.route("/conversions", conversionsRoutes);
+  admin.route("/keys", keysRoutes);
   app.route("/v1/admin", admin);
 
   app.route("/dashboard", dashboard(app));
