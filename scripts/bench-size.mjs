@@ -1,24 +1,26 @@
-// Prints the snippet's size: minified, gzip (level 9) and brotli (quality 11) bytes.
-// Builds it first when public/es.js is missing (or with --build).
+// Prints the size of every snippet build variant (scripts/build-sdk.mjs VARIANTS):
+// minified, gzip (level 9) and brotli (quality 11) bytes, against each gzip budget.
+// Builds first when a variant is missing (or with --build); exits 1 when one is over.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { buildSdk } from "./build-sdk.mjs";
+import { buildSdk, VARIANTS } from "./build-sdk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BUDGET_GZIP = 2048;
 
-if (process.argv.includes("--build") || !existsSync(join(root, "public/es.js"))) await buildSdk();
+if (process.argv.includes("--build") || VARIANTS.some((v) => !existsSync(join(root, "public", v.file)))) await buildSdk();
 
-let over = false;
-for (const name of ["es.js", "es.mjs"]) {
-  const b = await readFile(join(root, "public", name));
+let over = 0;
+for (const v of VARIANTS) {
+  const b = await readFile(join(root, "public", v.file));
   const gz = gzipSync(b, { level: 9 }).length;
   const br = brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  console.log(`public/${name.padEnd(7)} minified ${String(b.length).padStart(6)} B   gzip ${String(gz).padStart(5)} B   brotli ${String(br).padStart(5)} B`);
-  if (name == "es.js" && gz > BUDGET_GZIP) over = true;
+  const ok = gz <= v.budget;
+  if (!ok) over++;
+  console.log(
+    `public/${v.file.padEnd(18)} minified ${String(b.length).padStart(6)} B   gzip ${String(gz).padStart(5)} B   brotli ${String(br).padStart(5)} B   budget(gzip) ${v.budget} B ${ok ? "ok" : "OVER BUDGET"}`,
+  );
 }
-console.log(`budget: gzip(es.js) <= ${BUDGET_GZIP} B${over ? "  — OVER BUDGET" : "  — ok"}`);
 if (over) process.exitCode = 1;

@@ -14,12 +14,19 @@
 // Off (no site key, a bot, or Global Privacy Control honoured): consent can
 // never be given, so events stay in the (bounded) memory queue and nothing is
 // sent or stored.
+//
+// URLs (event url, ref, session_start referrer) leave the page only as url.ts
+// cleans them; page views follow the cleaned URL. Hints on the page and
+// `recommend` exist only in the personalizing builds (features.ts).
 import { type Attr, isBot } from "./config";
 import type { EdgeScore, Hints } from "./edgescore";
+import { PERSONALIZE } from "./features";
 import { fields, formType } from "./forms";
 import { apply } from "./hints";
 import { touch } from "./session";
+import { recommend } from "./recommend";
 import { addRetry, type Ev, retryable } from "./transport";
+import { clean, keepList } from "./url";
 import { call, cut, J, limit, uid, utm } from "./util";
 
 type Api = EdgeScore & { es?: 1 };
@@ -35,6 +42,9 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   const site = a.site;
   const api = a.api || origin;
   const url = api + "/v1/collect";
+  const kp = keepList(a.keepParams);
+  // Every URL leaves the page through this (url.ts: secrets in queries and fragments stay home).
+  const cl = (u: string) => clean(u, kp);
   const off = !site || isBot(n) || (a.gpc != null && n.globalPrivacyControl);
   const m: Record<string, string> = {};
   const st = call(() => (a.cookieless != null ? sessionStorage : localStorage));
@@ -47,15 +57,14 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   // Consent: stored "1" (given) or "0" (withdrawn); otherwise given unless required.
   let C: unknown = g("es_c");
   let sid: string;
-  let ref = d.referrer;
+  let ref = cl(d.referrer);
   let last: string;
   let tm: any;
   let hs: string;
   let H: Hints | undefined;
-  // Subscribers; applying the hints to the page is the first.
-  const subs: ((h: Hints) => void)[] = [apply];
+  // Subscribers; applying the hints to the page (when this build does) is the first.
+  const subs: ((h: Hints) => void)[] = PERSONALIZE ? [apply] : [];
   const q: Ev[] = [];
-  const ap = () => call(apply, H);
   const vis = () => g("es_v") || s("es_v", uid());
   const retries = (): string[] => call(J.parse, g("es_r")) || [];
   const keep = (b: string) => s("es_r", J.stringify(addRetry(retries(), b)));
@@ -82,19 +91,21 @@ export const start = (a: Attr, origin: string): EdgeScore => {
     tm = 0;
     if (C) while (q.length) send(J.stringify({ site, visitor: vis(), session: sid, events: q.splice(0, 20) }, limit), beacon);
   };
-  const tr = (type: string, p?: unknown, name?: string, ts = Date.now()): void => {
+  const tr = (type: string, p?: unknown, name?: string, signature?: string, ts = Date.now()): void => {
     const i = touch(g("es_s"), ts);
     s("es_s", (sid = i || uid()) + "." + ts);
     // A new session (the stored one is missing or idle) starts with session_start.
     // (at the same ms: the server orders a lead's events by time, then arrival)
-    if (!i) tr("session_start", utm(L.search, { referrer: d.referrer }), undefined, ts);
-    if (q.push({ id: uid(), type, ts, url: L.href, ref, title: d.title.slice(0, 500), name, props: cut(p) }) > 100) q.shift();
+    if (!i) tr("session_start", utm(L.search, { referrer: cl(d.referrer) }), undefined, undefined, ts);
+    if (q.push({ id: uid(), type, ts, url: cl(L.href), ref, title: d.title.slice(0, 500), name, props: cut(p), signature }) > 100) q.shift();
     q.length < 20 ? (tm = tm || setTimeout(flush, 1000)) : flush();
   };
+  // A page view per change of the URL as sent: a new anchor (#section) is none, a hash route (#/…) is one.
   const pv = () => {
-    if (L.href != last) {
+    const u = cl(L.href);
+    if (u != last) {
       ref = last || ref;
-      last = L.href;
+      last = u;
       tr("page_view");
     }
   };
@@ -103,30 +114,16 @@ export const start = (a: Attr, origin: string): EdgeScore => {
       // API commands that are plain events → their event type.
       const t = k == "trial" ? "trial_signup" : k == "product" ? "product_view" : /^(identify|chat|cart|purchase)$/.test(k) && k;
       t
-        ? tr(t, x)
+        ? tr(t, x, undefined, f && f.signature)
         : k == "track"
           ? x && tr("custom", f, x)
           : k == "hints"
             ? (subs.push(x), H && call(x, H))
             : k == "recommend"
-              ? // fn(items) from /v1/recommendations; [] without consent or on any failure
-                // (site keys and our ids are URL-safe).
-                Promise.resolve(
-                  C &&
-                    fetch(
-                      api +
-                        "/v1/recommendations?site=" +
-                        site +
-                        "&visitor=" +
-                        vis() +
-                        "&limit=" +
-                        (+(x = x || {}).limit || 4) +
-                        (x.product ? "&product=" + encodeURIComponent(x.product) : ""),
-                    )
-                      .then((r) => r.json()),
-                )
-                  .catch(() => {})
-                  .then((j: any) => call(f, (j && j.items) || []))
+              ? // Builds without it answer [] so a page never waits.
+                PERSONALIZE
+                ? recommend(api, site, C && vis(), x, f)
+                : call(f, [])
               : k == "consent" &&
                 !off &&
                 (x
@@ -141,8 +138,11 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   w.edgescore = es;
   // Tiered elements stay hidden until the tier is known, also those parsed or
   // rendered later (the observer only watches added nodes).
-  ap();
-  new MutationObserver(ap).observe(d, { childList: true, subtree: true });
+  if (PERSONALIZE) {
+    const ap = () => call(apply, H);
+    ap();
+    new MutationObserver(ap).observe(d, { childList: true, subtree: true });
+  }
   if (C) {
     // Batches that failed on earlier pages.
     // (sends are asynchronous: a failure is kept after the list is cleared)

@@ -1,9 +1,10 @@
 // Configuration. The core reads options with the script tag's semantics, from
 // the tag's `dataset` (data-site, data-api, data-consent, data-cookieless,
-// data-spa, data-gpc) or from the ESM options mapped to the same shape:
-// `a.site`, `a.api`, `a.consent != null` (documented as data-consent="required";
-// any value requires consent), `a.cookieless != null`, `a.spa == "off"`,
-// `a.gpc != null` (documented as data-gpc="honor": honour Global Privacy Control).
+// data-spa, data-gpc, data-keep-params) or from the ESM options mapped to the
+// same shape: `a.site`, `a.api`, `a.consent != null` (documented as
+// data-consent="required"; any value requires consent), `a.cookieless != null`,
+// `a.spa == "off"`, `a.gpc != null` (documented as data-gpc="honor": honour
+// Global Privacy Control), `a.keepParams` (query parameter names, see url.ts).
 import type { Options } from "./edgescore";
 
 export interface Attr {
@@ -18,6 +19,7 @@ export const fromOptions = (o: Options): Attr => ({
   cookieless: o.cookieless ? "" : null,
   spa: o.spa === false ? "off" : null,
   gpc: o.gpc ? "honor" : null,
+  keepParams: (o.keepParams || []).join(),
 });
 
 /** Automation (navigator.webdriver) or a crawler / headless user agent. */

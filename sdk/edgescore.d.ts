@@ -6,7 +6,7 @@ export interface Promo {
   message: string;
 }
 
-/** A recommended product (`GET /v1/recommendations`). */
+/** A recommended product (`/v1/recommendations`). */
 export interface Recommendation {
   id: string;
   name?: string | null;
@@ -18,7 +18,7 @@ export interface Recommendation {
   reason?: string;
 }
 
-/** Personalization hints returned by `POST /v1/collect` and `GET /v1/hints`. Never personal data. */
+/** Personalization hints returned by `POST /v1/collect` and `/v1/hints`. Never personal data. */
 export interface Hints {
   tier: string;
   promo: Promo | null;
@@ -47,9 +47,20 @@ export interface ProductView {
   [k: string]: unknown;
 }
 
+/** Options of `identify`. */
+export interface IdentifyOptions {
+  /**
+   * Proof, from the site's server, that this visitor owns `traits.email`: the
+   * hex HMAC-SHA256 of the email, trimmed and lower-cased, under the site's
+   * identity secret (64 hex chars). Without it an email that another lead
+   * holds is only claimed, never merged into that lead.
+   */
+  signature?: string;
+}
+
 /** The `edgescore(...)` command function. It never throws. */
 export interface EdgeScore {
-  (cmd: "identify", traits: Traits): void;
+  (cmd: "identify", traits: Traits, opts?: IdentifyOptions): void;
   (cmd: "track", name: string, props?: Props): void;
   (cmd: "chat" | "trial", props?: Props): void;
   (cmd: "product", product: ProductView): void;
@@ -59,7 +70,10 @@ export interface EdgeScore {
   (cmd: "consent", granted: boolean): void;
   /** `fn(hints)` now if hints are known, and on every change. */
   (cmd: "hints", fn: (hints: Hints) => void): void;
-  /** `fn(items)` from `/v1/recommendations` (an empty list on any failure). */
+  /**
+   * `fn(items)` from `/v1/recommendations` (an empty list on any failure).
+   * Needs a personalizing build (`/es.personalize.js` or `es.mjs`); `/es.js` always answers [].
+   */
   (cmd: "recommend", opts: { limit?: number; product?: string } | null | undefined, fn: (items: Recommendation[]) => void): void;
   /** Calls queued by the pre-load stub. */
   q?: ArrayLike<unknown>[];
@@ -79,6 +93,12 @@ export interface Options {
   spa?: boolean;
   /** Honour `navigator.globalPrivacyControl` (send nothing when it is set). */
   gpc?: boolean;
+  /**
+   * Query parameters kept in the URLs the snippet sends, besides `utm_*`, `gclid`,
+   * `fbclid`, `msclkid` and `ref` (every other parameter is dropped: it may be a
+   * secret). The script tag's `data-keep-params="page,sort"`.
+   */
+  keepParams?: string[];
 }
 
 declare global {

@@ -4,6 +4,6 @@ import { start } from "./api";
 import { fromOptions } from "./config";
 import type { EdgeScore, Options } from "./edgescore";
 
-export type { EdgeScore, Hints, Options, Props, Recommendation, Traits } from "./edgescore";
+export type { EdgeScore, Hints, IdentifyOptions, Options, Props, Recommendation, Traits } from "./edgescore";
 
 export const init = (o: Options): EdgeScore => start(fromOptions(o), location.origin);

@@ -14,6 +14,8 @@ export interface Ev {
   title: string;
   name?: string;
   props?: unknown;
+  /** identify only: HMAC-SHA256 of the email under the site's identity secret (hex), from the page's server. */
+  signature?: string;
 }
 
 /** Adds a failed body to the retry list: ≤ 10 batches and ≤ 32,000 chars, oldest dropped. */

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // Pure helpers of the snippet: props limits, UTM parsing, form field filtering,
 // session timing, the bounded retry store, bot detection, hints application.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fromOptions, isBot } from "../../sdk/config";
 import { fields, formType, sensitive } from "../../sdk/forms";
 import { apply } from "../../sdk/hints";
@@ -10,10 +10,44 @@ import { addRetry, retryable } from "../../sdk/transport";
 import { call, cut, limit, uid, utm } from "../../sdk/util";
 
 describe("util", () => {
-  it("uid is unique and url-safe", () => {
+  it("finding 5: uid is the time in base 36 (8 chars) then 32 hex chars of 16 random bytes", () => {
+    const before = Date.now();
     const ids = new Set(Array.from({ length: 2000 }, uid));
     expect(ids.size).toBe(2000);
-    for (const id of ids) expect(id).toMatch(/^[0-9a-z]{8,40}$/);
+    for (const id of ids) expect(id).toMatch(/^[0-9a-z]{8}[0-9a-f]{32}$/);
+    // The worker reads the first 8 chars as the creation time (lead-cache.ts looksNew).
+    const t = parseInt([...ids][0]!.slice(0, 8), 36);
+    expect(t).toBeGreaterThanOrEqual(before);
+    expect(t).toBeLessThanOrEqual(Date.now());
+  });
+  it("finding 5: uid's randomness comes from crypto.getRandomValues, not Math.random", () => {
+    const rnd = vi.spyOn(Math, "random").mockReturnValue(0.5);
+    const bytes = vi.spyOn(crypto, "getRandomValues");
+    try {
+      const a = uid();
+      const b = uid();
+      expect(a.slice(8)).not.toBe(b.slice(8));
+      expect(bytes).toHaveBeenCalledTimes(2);
+      expect((bytes.mock.calls[0]![0] as Uint8Array).byteLength).toBe(16);
+    } finally {
+      rnd.mockRestore();
+      bytes.mockRestore();
+    }
+  });
+  it("finding 5: uid's 128 random bits are uniform (every hex digit at every position)", () => {
+    // 4,000 ids × 32 digits: each of the 16 digits is expected 8,000 times; a
+    // fixed nibble (a UUID version digit) or a biased source would be far off.
+    const counts = new Array(16).fill(0);
+    const perPosition = Array.from({ length: 32 }, () => new Set<string>());
+    for (let i = 0; i < 4000; i++) {
+      const r = uid().slice(8);
+      for (let j = 0; j < 32; j++) {
+        counts[parseInt(r[j]!, 16)]++;
+        perPosition[j]!.add(r[j]!);
+      }
+    }
+    for (const c of counts) expect(Math.abs(c - 8000)).toBeLessThan(600);
+    for (const p of perPosition) expect(p.size).toBe(16);
   });
   it("limit cuts every string to 1000 (the API's limit for props)", () => {
     const long = "x".repeat(5000);

@@ -1,23 +1,44 @@
 // @vitest-environment happy-dom
-// The snippet's size budget: gzip(public/es.js) ≤ 2,048 bytes (built here).
+// The snippet's size budgets, one per build variant (scripts/build-sdk.mjs
+// VARIANTS): gzip(public/es.js) ≤ 2,048 bytes, the personalizing builds their own.
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain .mjs build script without types
-import { buildSdk } from "../../scripts/build-sdk.mjs";
+import { buildSdk, VARIANTS } from "../../scripts/build-sdk.mjs";
 
-let js = "";
+type Variant = { file: string; personalize: boolean; budget: number };
+const variants = VARIANTS as Variant[];
+const src: Record<string, string> = {};
 beforeAll(async () => {
-  const out = await buildSdk();
-  js = readFileSync(out.js, "utf8");
+  const out = (await buildSdk()) as { files: Record<string, string> };
+  for (const v of variants) src[v.file] = readFileSync(out.files[v.file]!, "utf8");
 });
 
 it("public/es.js is ≤ 2,048 bytes gzip", () => {
-  const gz = gzipSync(js, { level: 9 }).length;
-  console.log(`public/es.js: ${js.length} B minified, ${gz} B gzip`);
-  expect(gz).toBeLessThanOrEqual(2048);
+  const es = variants.find((v) => v.file == "es.js")!;
+  expect(es.budget).toBe(2048);
+  expect(gzipSync(src["es.js"]!, { level: 9 }).length).toBeLessThanOrEqual(2048);
 });
 
-it("public/es.js compiles no code at runtime and sets no inline styles", () => {
-  expect(js).not.toMatch(/\beval\(|new Function|\.style\b|setAttribute\("style"/);
+describe.each(variants)("$file", (v) => {
+  it(`is within its budget (${v.budget} B gzip)`, () => {
+    const gz = gzipSync(src[v.file]!, { level: 9 }).length;
+    console.log(`public/${v.file}: ${src[v.file]!.length} B minified, ${gz} B gzip (budget ${v.budget})`);
+    expect(gz).toBeLessThanOrEqual(v.budget);
+  });
+
+  it("compiles no code at runtime and sets no inline styles", () => {
+    expect(src[v.file]).not.toMatch(/\beval\(|new Function|\.style\b|setAttribute\("style"/);
+  });
+
+  it(v.personalize ? "applies hints to the page and has recommend" : "leaves out page personalization and recommend", () => {
+    for (const marker of ["data-es-tier", "data-es-promo", "MutationObserver", "/v1/recommendations"]) expect(src[v.file]!.includes(marker), marker).toBe(v.personalize);
+  });
+
+  it("finding 5: never puts the visitor in a URL; ids come from crypto.getRandomValues", () => {
+    expect(src[v.file]).not.toMatch(/visitor=/);
+    expect(src[v.file]).not.toMatch(/Math\.random/);
+    expect(src[v.file]).toContain("crypto.getRandomValues");
+  });
 });

@@ -36,7 +36,7 @@ beforeEach(() => {
   vi.stubGlobal(
     "fetch",
     vi.fn((url: string, init?: RequestInit) => {
-      if (init && init.method == "POST") sent.push({ via: "fetch", url, body: JSON.parse(String(init.body)) });
+      if (init && init.method == "POST" && url.endsWith("/v1/collect")) sent.push({ via: "fetch", url, body: JSON.parse(String(init.body)) });
       return respond(url);
     }),
   );
@@ -135,7 +135,7 @@ describe("queue and transport", () => {
   it("cuts long strings to the API's limits", async () => {
     const title = document.title;
     const es = boot();
-    history.replaceState(null, "", "/long?q=" + "u".repeat(3000));
+    history.replaceState(null, "", "/long/" + "u".repeat(3000));
     document.title = "t".repeat(3000);
     try {
       es("track", "big", { text: "y".repeat(3000), list: ["z".repeat(1200)], short: "s" });
@@ -190,19 +190,24 @@ describe("sessions and page views", () => {
     expect(ss.ts).toBe(pv.ts);
   });
 
-  it("records SPA navigation once per URL change (pushState, replaceState, popstate, hashchange)", async () => {
+  it("records SPA navigation once per URL change (pushState, replaceState, popstate, hash routes)", async () => {
     history.replaceState(null, "", "/spa");
     boot();
     history.pushState(null, "", "/spa/a");
     history.pushState(null, "", "/spa/a"); // same URL: no duplicate
     history.replaceState(null, "", "/spa/b");
     history.replaceState({ x: 1 }, "", "/spa/b"); // state only
-    location.hash = "#h";
+    // An anchor is not a page (its fragment is never sent); a hash route is.
+    location.hash = "#section";
+    window.dispatchEvent(new Event("hashchange"));
+    location.hash = "#/h";
     window.dispatchEvent(new Event("hashchange"));
     window.dispatchEvent(new Event("popstate"));
+    location.hash = "#!/k";
+    window.dispatchEvent(new Event("hashchange"));
     await vi.advanceTimersByTimeAsync(1000);
     const pvs = events().filter((e) => e.type == "page_view");
-    expect(pvs.map((e) => new URL(e.url).pathname + new URL(e.url).hash)).toEqual(["/spa", "/spa/a", "/spa/b", "/spa/b#h"]);
+    expect(pvs.map((e) => new URL(e.url).pathname + new URL(e.url).hash)).toEqual(["/spa", "/spa/a", "/spa/b", "/spa/b#/h", "/spa/b#!/k"]);
     expect(pvs[1].ref).toMatch(/\/spa$/);
     expect(pvs[2].ref).toMatch(/\/spa\/a$/);
   });
@@ -351,7 +356,7 @@ describe("api", () => {
     expect(events().map((e) => e.type)).toEqual(["session_start", "page_view"]);
   });
 
-  it("recommend fetches /v1/recommendations and passes the items ([] on failure)", async () => {
+  it("finding 5: recommend POSTs a text/plain body to /v1/recommendations, no visitor in the URL ([] on failure)", async () => {
     respond = async (url) =>
       url.includes("recommendations") ? { status: 200, json: async () => ({ items: [{ id: "p2", reason: "co-view" }] }) } : { status: 200, json: async () => ({}) };
     const es = boot();
@@ -359,14 +364,58 @@ describe("api", () => {
     es("recommend", { limit: 3, product: "sku 1" }, (items) => got.push(items));
     await vi.advanceTimersByTimeAsync(10);
     expect(got).toEqual([[{ id: "p2", reason: "co-view" }]]);
-    const url = (fetch as any).mock.calls.find((c: any[]) => String(c[0]).includes("recommendations"))[0];
-    expect(url).toMatch(new RegExp(`^https://api.test/v1/recommendations\\?site=${site}&visitor=[0-9a-z]+&limit=3&product=sku%201$`));
+    const [url, init] = (fetch as any).mock.calls.find((c: any[]) => String(c[0]).includes("recommendations"));
+    expect(url).toBe("https://api.test/v1/recommendations");
+    expect(init.method).toBe("POST");
+    expect(init.headers).toBeUndefined(); // a string body: text/plain, no preflight
+    expect(JSON.parse(init.body)).toEqual({ site, visitor: localStorage.getItem("es_v"), limit: 3, product: "sku 1" });
+    expect(localStorage.getItem("es_v")).toMatch(/^[0-9a-z]{8}[0-9a-f]{32}$/);
     respond = async () => {
       throw new TypeError("offline");
     };
     es("recommend", {}, (items) => got.push(items));
     await vi.advanceTimersByTimeAsync(10);
     expect(got[1]).toEqual([]);
+  });
+});
+
+describe("finding 6: URLs leave the page without secrets", () => {
+  it("event url, ref and session_start referrer keep only utm_*, click ids, ref and keep-params; fragments only as routes", async () => {
+    history.replaceState(null, "", "/reset?pw=hunter2&token=x&utm_source=a&ref=b&page=2#access_token=t0k");
+    localStorage.clear();
+    const referrer = vi.spyOn(document, "referrer", "get").mockReturnValue("https://mail.example/open?magic=XYZ&utm_medium=email#frag");
+    try {
+      const es = boot({ keepParams: "page" });
+      history.pushState(null, "", "/next?email=ann%40example.com&gclid=G");
+      es("track", "x");
+      await vi.advanceTimersByTimeAsync(1000);
+    } finally {
+      referrer.mockRestore();
+      history.replaceState(null, "", "/");
+    }
+    const [ss, pv1, pv2, custom] = events();
+    expect(ss.type).toBe("session_start");
+    expect(ss.props).toEqual({ referrer: "https://mail.example/open?utm_medium=email", utm_source: "a" });
+    expect(pv1.url).toBe(location.origin + "/reset?utm_source=a&ref=b&page=2");
+    expect(pv1.ref).toBe("https://mail.example/open?utm_medium=email");
+    expect(pv2.url).toBe(location.origin + "/next?gclid=G");
+    expect(pv2.ref).toBe(pv1.url);
+    expect(custom.url).toBe(pv2.url);
+    expect(JSON.stringify(mine())).not.toMatch(/hunter2|token|t0k|magic|XYZ|ann|frag/);
+  });
+});
+
+describe("signed identify", () => {
+  it("identify with {signature} sends it as a top-level event field; without it none", async () => {
+    const es = boot();
+    const sig = "a".repeat(64);
+    es("identify", { email: "ann@example.com" }, { signature: sig });
+    es("identify", { email: "bob@example.com" });
+    await vi.advanceTimersByTimeAsync(1000);
+    const ids = events().filter((e) => e.type == "identify");
+    expect(ids[0]).toMatchObject({ props: { email: "ann@example.com" }, signature: sig });
+    expect("signature" in ids[1]).toBe(false);
+    expect(events().filter((e) => "signature" in e)).toHaveLength(1);
   });
 });
 
