@@ -1,8 +1,9 @@
 /**
- * Webhook URL policy (SPEC §7): https only (http only to a loopback host in dev), never a
- * private, loopback, link-local or metadata address. Used when a model is validated and again by
- * the alert sender right before each delivery (a model stored under an older policy, or a value
- * that came from somewhere else, must not slip through).
+ * Webhook URL policy (SPEC §7): https only (http only to a loopback host in dev), never an
+ * address from the IANA special-purpose registries, multicast or reserved space, and never a
+ * host name that only resolves inside a private network. Used when a model is validated and
+ * again by the alert sender right before each delivery (a model stored under an older policy,
+ * or a value that came from somewhere else, must not slip through).
  *
  * This checks the URL text only. A public name that resolves to a private address (DNS
  * rebinding) cannot be seen here; Workers' `fetch` does not reach private networks anyway.
@@ -16,6 +17,70 @@ export interface WebhookUrlOptions {
 const MAX_URL_LENGTH = 2048;
 const LOOPBACK_DEV_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
+/**
+ * Refused IPv4 space: every row of the IANA IPv4 Special-Purpose Address Registry (RFC 6890
+ * and updates; rows nested in a wider one are named in its comment), multicast and the
+ * reserved block. Refused whether or not the registry marks a row "globally reachable":
+ * anycast relays and AS112 sinks are not webhook receivers.
+ */
+export const IPV4_REFUSED: readonly (readonly [cidr: string, name: string])[] = [
+  ["0.0.0.0/8", "this network (RFC 791); 0.0.0.0/32 this host"],
+  ["10.0.0.0/8", "private use (RFC 1918)"],
+  ["100.64.0.0/10", "shared address space, carrier-grade NAT (RFC 6598)"],
+  ["127.0.0.0/8", "loopback (RFC 1122)"],
+  ["169.254.0.0/16", "link local (RFC 3927), cloud metadata 169.254.169.254"],
+  ["172.16.0.0/12", "private use (RFC 1918)"],
+  ["192.0.0.0/24", "IETF protocol assignments (RFC 6890): DS-Lite 192.0.0.0/29, dummy .8, PCP .9, TURN .10, NAT64 discovery .170/.171"],
+  ["192.0.2.0/24", "documentation TEST-NET-1 (RFC 5737)"],
+  ["192.31.196.0/24", "AS112-v4 (RFC 7535)"],
+  ["192.52.193.0/24", "AMT (RFC 7450)"],
+  ["192.88.99.0/24", "deprecated 6to4 relay anycast (RFC 7526), 6a44 relay 192.88.99.2"],
+  ["192.168.0.0/16", "private use (RFC 1918)"],
+  ["192.175.48.0/24", "direct delegation AS112 service (RFC 7534)"],
+  ["198.18.0.0/15", "benchmarking (RFC 2544)"],
+  ["198.51.100.0/24", "documentation TEST-NET-2 (RFC 5737)"],
+  ["203.0.113.0/24", "documentation TEST-NET-3 (RFC 5737)"],
+  ["224.0.0.0/4", "multicast (RFC 5771)"],
+  ["240.0.0.0/4", "reserved (RFC 1112), 255.255.255.255/32 limited broadcast (RFC 919)"],
+];
+
+/**
+ * Refused IPv6 space: every row of the IANA IPv6 Special-Purpose Address Registry (RFC 6890 and
+ * updates), then everything outside 2000::/3, the only block IANA allocates unicast from (the
+ * IPv6 Address Space registry marks the rest reserved, multicast, link- or site-local). The
+ * first rows are inside the last three; they stay listed so the table reads like the registry.
+ */
+export const IPV6_REFUSED: readonly (readonly [cidr: string, name: string])[] = [
+  ["::/128", "unspecified (RFC 4291)"],
+  ["::1/128", "loopback (RFC 4291)"],
+  ["::ffff:0:0/96", "IPv4-mapped (RFC 4291)"],
+  ["64:ff9b::/96", "IPv4/IPv6 translation, NAT64 (RFC 6052)"],
+  ["64:ff9b:1::/48", "local-use IPv4/IPv6 translation (RFC 8215)"],
+  ["100::/64", "discard-only (RFC 6666)"],
+  ["100:0:0:1::/64", "dummy IPv6 prefix (RFC 9780)"],
+  ["2001::/23", "IETF protocol assignments (RFC 2928): TEREDO 2001::/32, PCP/TURN/DNS-SD anycast 2001:1::1-3, benchmarking 2001:2::/48, AMT 2001:3::/32, AS112-v6 2001:4:112::/48, ORCHID 2001:10::/28, ORCHIDv2 2001:20::/28, drone remote ID 2001:30::/28"],
+  ["2001:db8::/32", "documentation (RFC 3849)"],
+  ["2002::/16", "6to4 (RFC 3056)"],
+  ["2620:4f:8000::/48", "direct delegation AS112 service (RFC 7534)"],
+  ["3fff::/20", "documentation (RFC 9637)"],
+  ["5f00::/16", "segment routing SRv6 SIDs (RFC 9602)"],
+  ["fc00::/7", "unique local (RFC 4193)"],
+  ["fe80::/10", "link-local unicast (RFC 4291)"],
+  ["fec0::/10", "site-local, deprecated (RFC 3879)"],
+  ["ff00::/8", "multicast (RFC 4291)"],
+  ["::/3", "reserved by the IETF, not global unicast (::/8 … 1000::/4)"],
+  ["4000::/2", "reserved by the IETF, not global unicast (4000::/3, 6000::/3)"],
+  ["8000::/1", "reserved by the IETF, not global unicast (8000::/3 … fe00::/9), ULA, link-local, multicast"],
+];
+
+interface Prefix {
+  bytes: Uint8Array;
+  bits: number;
+}
+
+const V4 = compile(IPV4_REFUSED, parseIpv4);
+const V6 = compile(IPV6_REFUSED, parseIpv6);
+
 /** Returns null when the URL is acceptable, otherwise a human-readable reason. */
 export function checkWebhookUrl(url: string, opts: WebhookUrlOptions): string | null {
   if (typeof url !== "string" || url.length === 0) return "webhook URL is empty";
@@ -28,7 +93,7 @@ export function checkWebhookUrl(url: string, opts: WebhookUrlOptions): string | 
   }
   if (u.username !== "" || u.password !== "") return "webhook URL must not contain credentials";
   // WHATWG parsing already normalised the host: lower case, IPv4 in dotted decimal (also from
-  // hex/octal/integer spellings), IPv6 compressed in brackets. Drop a trailing root dot.
+  // decimal, hex, octal and short spellings), IPv6 compressed in brackets. Drop the root dot.
   const host = u.hostname.replace(/\.$/, "");
   const devLoopback = opts.allowHttpLocalhost && LOOPBACK_DEV_HOSTS.has(host);
 
@@ -48,12 +113,21 @@ export function checkWebhookUrl(url: string, opts: WebhookUrlOptions): string | 
 
 function checkHost(host: string): string | null {
   if (host.startsWith("[")) {
-    const words = parseIpv6(host.slice(1, -1));
-    if (!words) return "webhook URL has an invalid IPv6 address";
-    return privateIpv6(words) ? "webhook URL points to a private or reserved IPv6 address" : null;
+    const a = parseIpv6(host.slice(1, -1));
+    if (!a) return "webhook URL has an invalid IPv6 address";
+    return refused(a, V6) ? "webhook URL points to a private or reserved IPv6 address" : null;
   }
-  const v4 = parseIpv4(host);
-  if (v4) return privateIpv4(v4) ? "webhook URL points to a private or reserved IPv4 address" : null;
+  const labels = host.split(".");
+  // "127.0.0.1.." is left alone by URL, and some resolvers strip the dots and connect to 127.0.0.1.
+  if (labels.some((l) => l === "")) return "webhook URL has an invalid host name";
+  // WHATWG's "ends in a number" rule: such a host is an IPv4 address, and URL has rewritten
+  // every spelling it accepts to dotted decimal. Anything else that ends in a number was not
+  // normalised (for example "2130706433.." above) and may still reach an address once resolved.
+  if (/^(\d+|0x[0-9a-f]*)$/i.test(labels[labels.length - 1]!)) {
+    const a = parseIpv4(host);
+    if (!a) return "webhook URL has an IPv4 address in a non-standard form";
+    return refused(a, V4) ? "webhook URL points to a private or reserved IPv4 address" : null;
+  }
   if (host === "localhost" || host.endsWith(".localhost")) return "webhook URL points to localhost";
   if (
     host.endsWith(".internal") ||
@@ -70,40 +144,48 @@ function checkHost(host: string): string | null {
   return null;
 }
 
-function parseIpv4(host: string): [number, number, number, number] | null {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
+function refused(a: Uint8Array, table: readonly Prefix[]): boolean {
+  return table.some((p) => inPrefix(a, p));
+}
+
+/** The mask of byte `i` of a prefix `bits` long. */
+function byteMask(bits: number, i: number): number {
+  return (0xff << (8 - Math.min(8, Math.max(0, bits - 8 * i)))) & 0xff;
+}
+
+function inPrefix(a: Uint8Array, p: Prefix): boolean {
+  for (let i = 0; i * 8 < p.bits; i++) if ((a[i]! & byteMask(p.bits, i)) !== p.bytes[i]) return false;
+  return true;
+}
+
+function compile(rows: readonly (readonly [string, string])[], parse: (s: string) => Uint8Array | null): Prefix[] {
+  return rows.map(([cidr]) => {
+    const [addr = "", len = ""] = cidr.split("/");
+    const bytes = parse(addr);
+    const bits = /^\d{1,3}$/.test(len) ? Number(len) : -1;
+    // A typo in the table must fail loudly (the module's tests load it), not match nothing.
+    if (!bytes || bits < 0 || bits > bytes.length * 8) throw new Error(`bad prefix ${cidr}`);
+    if (bytes.some((b, i) => (b & ~byteMask(bits, i) & 0xff) !== 0)) throw new Error(`prefix ${cidr} has host bits set`);
+    return { bytes, bits };
+  });
+}
+
+/** Dotted decimal only, as URL writes it (no leading zeros): 4 bytes, or null. */
+function parseIpv4(text: string): Uint8Array | null {
+  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(text);
   if (!m) return null;
-  const parts = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])] as const;
-  if (parts.some((p) => p > 255)) return null;
-  return [parts[0], parts[1], parts[2], parts[3]];
+  const bytes = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
+  return bytes.every((b) => b <= 255) ? Uint8Array.from(bytes) : null;
 }
 
-function privateIpv4([a, b, c]: [number, number, number, number]): boolean {
-  return (
-    a === 0 || // 0.0.0.0/8 "this network"
-    a === 10 || // 10/8
-    a === 127 || // loopback
-    (a === 100 && b >= 64 && b <= 127) || // 100.64/10 carrier-grade NAT
-    (a === 169 && b === 254) || // link-local, cloud metadata 169.254.169.254
-    (a === 172 && b >= 16 && b <= 31) || // 172.16/12
-    (a === 192 && b === 168) || // 192.168/16
-    (a === 192 && b === 0 && c === 0) || // IETF protocol assignments
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    a >= 224 // multicast, reserved, broadcast
-  );
-}
-
-/** Parses an IPv6 literal (as normalised by URL) into 8 16-bit words. */
-function parseIpv6(text: string): number[] | null {
+/** An IPv6 literal without brackets (a dotted IPv4 tail allowed): 16 bytes, or null. */
+function parseIpv6(text: string): Uint8Array | null {
   let s = text;
-  // An embedded dotted IPv4 tail (URL normalises it away, but be tolerant): rewrite as two words.
   const tail = /(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/.exec(s);
   if (tail?.[1]) {
     const v4 = parseIpv4(tail[1]);
     if (!v4) return null;
-    const hi = ((v4[0] << 8) | v4[1]).toString(16);
-    const lo = ((v4[2] << 8) | v4[3]).toString(16);
-    s = s.slice(0, -tail[1].length) + hi + ":" + lo;
+    s = s.slice(0, -tail[1].length) + ((v4[0]! << 8) | v4[1]!).toString(16) + ":" + ((v4[2]! << 8) | v4[3]!).toString(16);
   }
   const halves = s.split("::");
   if (halves.length > 2) return null;
@@ -122,25 +204,11 @@ function parseIpv6(text: string): number[] | null {
   const explicit = head.length + rest.length;
   if (halves.length === 1 && explicit !== 8) return null;
   if (halves.length === 2 && explicit > 7) return null;
-  const zeros = new Array<number>(8 - explicit).fill(0);
-  return halves.length === 2 ? [...head, ...zeros, ...rest] : head;
-}
-
-function privateIpv6(w: number[]): boolean {
-  const [w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0] = w;
-  const firstFiveZero = w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0 && w4 === 0;
-  if (firstFiveZero && w5 === 0 && w6 === 0 && (w7 === 0 || w7 === 1)) return true; // :: and ::1
-  if (firstFiveZero && w5 === 0xffff) return true; // IPv4-mapped ::ffff:a.b.c.d
-  if (firstFiveZero && w5 === 0) return true; // IPv4-compatible ::a.b.c.d (deprecated)
-  if (w0 === 0x64 && w1 === 0xff9b) return true; // NAT64 64:ff9b::/96 reaches IPv4 space
-  if ((w0 & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
-  if ((w0 & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
-  if ((w0 & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated)
-  if ((w0 & 0xff00) === 0xff00) return true; // multicast
-  if (w0 === 0x2002) {
-    // 6to4 embeds an IPv4 address in words 1-2.
-    return privateIpv4([w1 >> 8, w1 & 0xff, w2 >> 8, w2 & 0xff]);
-  }
-  if (w0 === 0x2001 && w1 === 0xdb8) return true; // documentation
-  return false;
+  const words = halves.length === 2 ? [...head, ...new Array<number>(8 - explicit).fill(0), ...rest] : head;
+  const bytes = new Uint8Array(16);
+  words.forEach((w, i) => {
+    bytes[2 * i] = w >> 8;
+    bytes[2 * i + 1] = w & 0xff;
+  });
+  return bytes;
 }
