@@ -1,3 +1,4 @@
+import type { Limiter } from "./abuse/rate-limits";
 import type { IngestMessage } from "./queue/ingest-queue";
 import type { Site } from "./sites/sites";
 
@@ -13,6 +14,10 @@ export interface Bindings {
   INGEST_MODE?: string;
   /** The ingest queue (queue mode only; `[env.queue]` in wrangler.toml). */
   INGEST_QUEUE?: Queue<IngestMessage>;
+  /** Workers Rate Limiting bindings (wrangler.toml `[[ratelimits]]`; see abuse/rate-limits.ts). */
+  RL_CLIENT?: Limiter;
+  RL_SITE?: Limiter;
+  RL_VISITOR?: Limiter;
   /** Local dev only (`npm start`): the demo sites' keys as JSON, for the landing page's demo links. */
   DEMO_KEYS?: string;
 }
@@ -22,6 +27,8 @@ export interface Variables {
   site: Site;
   /** The request's Origin once it is known to be allowed: CORS headers go out. */
   corsOrigin: string;
+  /** The connecting client's salted daily hash (abuse/client.ts), null when unknown. */
+  client: string | null;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

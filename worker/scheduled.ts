@@ -1,7 +1,9 @@
 // The cron (every minute): background work that must not depend on traffic.
 import type { Bindings } from "./env";
+import { purgeSalts } from "./abuse/client";
 import { deliverDue } from "./alerts/deliver";
 import { runRescoring } from "./models/rescore";
+import { promoSql } from "./promos/promos";
 
 // Well inside the 30 s a cron invocation may run on the paid plan; the next
 // minute's run picks up where this one stopped.
@@ -9,5 +11,10 @@ const RESCORE_BUDGET_MS = 20_000;
 
 export async function scheduled(env: Bindings, now: () => number = Date.now): Promise<void> {
   // Alert retries (worker/alerts/deliver.ts) run beside rescoring, each within its own budget.
-  await Promise.all([runRescoring(env.DB, RESCORE_BUDGET_MS, now), deliverDue(env, { now, budgetMs: RESCORE_BUDGET_MS })]);
+  await Promise.all([runRescoring(env.DB, RESCORE_BUDGET_MS, now), deliverDue(env, { now, budgetMs: RESCORE_BUDGET_MS }), forget(env.DB, now())]);
+}
+
+/** What abuse controls keep only for a day or two: the salts (and so any link to an address) and the promo grant counters. */
+async function forget(db: D1Database, now: number): Promise<void> {
+  await db.batch([purgeSalts(db, now), promoSql.purgeGrants(db, now)]);
 }

@@ -12,6 +12,8 @@ export interface Keys {
   publicKey: string;
   secretKey: string;
   webhookSecret: string;
+  /** Signs identify calls (HMAC-SHA256 of the lower-cased email). */
+  identitySecret: string;
 }
 
 /**

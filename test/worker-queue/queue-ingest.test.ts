@@ -52,7 +52,7 @@ describe("queue ingest mode", () => {
     await admin("/models/m", site.secretKey, { method: "PUT", body: model });
     const now = Date.now();
     const msg = (visitor: string, ids: string[], type = "page_view"): IngestMessage => ({
-      site: { id: site.id },
+      site: { id: site.id, origins: ["https://shop.example"], catalogHosts: [], keepParams: [] },
       visitor,
       session: `${visitor}-s`,
       events: ids.map((id) => ({ id, type: type as "page_view", ts: now, url: "https://shop.example/" })),

@@ -4,7 +4,7 @@
 import { evaluate, toLeadState } from "../scoring/engine";
 import { siteModels } from "../ingest/score-models";
 import type { ModelRow } from "../ingest/store";
-import { promoSql, toAllocate, type HeldCode } from "../promos/promos";
+import { allocationStatements, holdingPromos, promoSql, toAllocate, type HeldCode, type Requester } from "../promos/promos";
 import { recommend } from "../recommend/recommend";
 import { COLD, hintsOf, type Hints } from "./hints";
 
@@ -14,6 +14,7 @@ export async function readHints(
   visitor: string,
   opts: { recommend: number; product: string | null },
   now: number,
+  who: Requester = { kind: "browser", client: null },
 ): Promise<Hints> {
   const [lead, models, state, held] = await db.batch([
     db.prepare("SELECT l.id, l.traits FROM visitors v JOIN leads l ON l.id = v.lead_id WHERE v.site_id = ?1 AND v.id = ?2").bind(siteId, visitor),
@@ -33,10 +34,10 @@ export async function readHints(
 
   const st = state!.results[0] as { state: string } | undefined;
   const r = evaluate(sm.model, toLeadState(st ? JSON.parse(st.state) : null), JSON.parse(l.traits) as Record<string, unknown>, now);
-  let codes = held!.results as unknown as HeldCode[];
-  const missing = toAllocate([{ model: sm.name, promos: r.promos }], codes);
+  let codes = (held!.results as unknown as HeldCode[]).filter((h) => h.lead_id === l.id);
+  const missing = toAllocate([{ model: sm.name, promos: holdingPromos(sm.model.promos, r.promos) }], codes, l.id);
   if (missing.length) {
-    const res = await db.batch([...missing.map((m) => promoSql.allocate(db, siteId, m.model, m.promo, l.id, now)), promoSql.heldBy(db, siteId, l.id)]);
+    const res = await db.batch([...allocationStatements(db, siteId, missing, l.id, now, who), promoSql.heldBy(db, siteId, l.id)]);
     codes = res[res.length - 1]!.results as unknown as HeldCode[];
   }
   return { ...hintsOf(sm.model, sm.name, r, codes), recommendations: await recs };

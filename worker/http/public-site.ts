@@ -1,9 +1,10 @@
 // The checks every public route makes (SPEC §8): a known public key, an
-// allowed origin (then CORS headers go out), and the per-site and per-visitor
-// rate limits.
+// allowed origin (then CORS headers go out), and the request limits, keyed on
+// what the client cannot choose (abuse/rate-limits.ts).
 import type { Context } from "hono";
+import { clientKey } from "../abuse/client";
+import { checkLimits } from "../abuse/rate-limits";
 import type { AppEnv } from "../env";
-import { limiter } from "../lib/rate-limit";
 import { originAllowed, siteByPublicKey, type Site } from "../sites/sites";
 import { ApiError } from "./errors";
 
@@ -13,8 +14,13 @@ export async function publicSite(c: Context<AppEnv>, publicKey: string, visitor:
   const origin = c.req.header("origin") ?? originOfReferer(c.req.header("referer"));
   if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not in the site's allowed origins.");
   c.set("corsOrigin", origin!);
-  const wait =
-    limiter.hit(`s:${site.id}`, site.rateSitePerMin, now) || limiter.hit(`v:${site.id}:${visitor}`, site.rateVisitorPerMin, now);
+  const client = await clientKey(c.env.DB, c.req.raw, site.id, now);
+  c.set("client", client);
+  const wait = await checkLimits(
+    c.env,
+    { siteId: site.id, sitePerMin: site.rateSitePerMin, visitorPerMin: site.rateVisitorPerMin, client, visitor },
+    now,
+  );
   if (wait) throw new ApiError(429, "rate_limited", `Too many requests; retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
   return site;
 }

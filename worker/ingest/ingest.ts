@@ -12,21 +12,32 @@
 import type { Site } from "../sites/sites";
 import { randomToken } from "../lib/crypto";
 import { ApiError } from "../http/errors";
-import { batchTraits, claimedEmail, normalizeEvents, sessionTouches, type EventSource, type StoredEvent } from "./normalize";
-import { promoSql, toAllocate, type HeldCode } from "../promos/promos";
+import { batchTraits, normalizeEvents, sessionTouches, type EventSource, type StoredEvent } from "./normalize";
+import { allocationStatements, holdingPromos, promoSql, toAllocate, type HeldCode, type Requester } from "../promos/promos";
+import { mergeTraits, normalizeEmail, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
 import { catalogFromEvents, catalogSql } from "../recommend/catalog";
 import { coViews } from "../recommend/coviews";
-import { resolveLead } from "./resolve";
+import { acceptClaim, resolveLead } from "./resolve";
 import type { Traits, WireEvent } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
 import { CONFLICT_MARK, guard, reads, scoreWrite, toScoreRow, writes, type GuardSpec, type EventRow, type ScoreWrite, type LeadRow, type ModelRow, type ScoreRow } from "./store";
 
+/** What ingest needs of a site: URL and catalog rules, never its secrets. */
+export type IngestSite = Pick<Site, "id" | "origins" | "catalogHosts" | "keepParams">;
+
 export interface IngestInput {
-  site: Pick<Site, "id">;
+  site: IngestSite;
   source: EventSource;
   visitor: string | null;
+  /** Server calls only: the email the events are about (verified: the server speaks for it). */
   email: string | null;
+  /** Browser calls: the email a signed identify in this batch proved (identity.ts). */
+  verifiedEmail?: string | null;
+  /** Browser calls: the connecting client's salted hash, for the promo caps. */
+  client?: string | null;
+  /** The owner accepts a claim: the visitor's lead merges into the email's holder (resolve.ts acceptClaim). */
+  acceptClaim?: boolean;
   session: string | undefined;
   events: WireEvent[];
   traits: Traits | undefined;
@@ -50,9 +61,9 @@ export interface IngestOutcome {
 const MAX_ATTEMPTS = 40;
 
 export async function ingest(db: D1Database, input: IngestInput): Promise<IngestOutcome> {
-  const { events: normalized, repeated } = normalizeEvents(input.events, input.session, input.now, input.source);
+  const { events: normalized, repeated } = normalizeEvents(input.events, input.session, input.now, input.source, input.site.keepParams);
   const traitsIn = batchTraits(normalized, input.traits);
-  const email = claimedEmail(traitsIn) ?? input.email;
+  const email = normalizeEmail(traitsIn.email) ?? input.email;
   const stats = { roundTrips: 0, rowsRead: 0, rowsWritten: 0, attempts: 0, d1Ms: 0, dbBytes: 0 };
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -143,13 +154,20 @@ async function attemptIngest(
 
   const fresh = normalized.filter((e) => !existing.has(e.id));
   const duplicates = repeated + (normalized.length - fresh.length);
-  const res = await resolveLead(site.id, visitor, email, byVisitor, byEmail);
+  // A server call speaks for the email; a browser only when its signature proved it.
+  const verified = input.source === "server" || (!!email && input.verifiedEmail === email);
+  const strength = input.source === "server" ? STRENGTH.server : verified ? STRENGTH.signed : STRENGTH.browser;
+  const res = input.acceptClaim ? acceptClaim(byVisitor, byEmail) : await resolveLead(site.id, visitor, email, verified, byVisitor, byEmail);
   const target = res.target;
+  // Only the target's own codes: RT1 also read those of the email's holder.
+  const ownCodes = held.filter((h) => h.lead_id === res.targetId);
+  const merged = mergeTraits(res.mergeFrom ? storedTraits(res.mergeFrom) : null, storedTraits(target), traitsIn, strength);
+  const traitSources = Object.keys(merged.sources).length ? JSON.stringify(merged.sources) : null;
 
   // A request whose events are all duplicates and that sets nothing new
   // writes nothing: a resend must change nothing.
-  if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !changesTraits(target, traitsIn, res.email)) {
-    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], codes: held, stats };
+  if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !res.evict && !changesLead(target, merged, traitSources, res)) {
+    return { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], codes: ownCodes, stats };
   }
 
   // RT1b (rare): history for a merge or a stale model state.
@@ -161,7 +179,7 @@ async function attemptIngest(
     history = h[0]!.results as unknown as EventRow[];
   }
 
-  const traits = mergeTraits(res.mergeFrom, target, traitsIn);
+  const traits = merged.traits;
   const outcomes = scoreModels(
     models,
     states,
@@ -180,6 +198,9 @@ async function attemptIngest(
     id: res.targetId,
     siteId: site.id,
     email: res.email,
+    identity: res.identity,
+    claimedEmail: res.claimedEmail,
+    traitSources,
     name: str(traits.name) ?? target?.name ?? null,
     phone: str(traits.phone) ?? target?.phone ?? null,
     traits: JSON.stringify(traits),
@@ -190,6 +211,7 @@ async function attemptIngest(
   };
   const expected = [{ id: res.targetId, version: target?.version ?? null }];
   if (res.mergeFrom) expected.push({ id: res.mergeFrom.id, version: res.mergeFrom.version });
+  if (res.evict) expected.push({ id: res.evict.id, version: res.evict.version });
 
   const g: GuardSpec = { siteId: site.id, expected, visitor: visitor ? { id: visitor, lead: byVisitor?.id ?? null } : null, modelsSignature: modelsSignature(snap.models) };
   const ownEvents = target?.event_count ?? 0;
@@ -197,10 +219,12 @@ async function attemptIngest(
   const stmts: D1PreparedStatement[] = [
     fresh.length ? writes.insertEvents(db, site.id, res.targetId, visitor, fresh, ownEvents + (res.mergeFrom?.event_count ?? 0), now, g) : guard(db, g),
   ];
+  // The claim gives up the email before the target takes it (one email, one lead).
+  if (res.evict) stmts.push(writes.evictClaim(db, res.evict));
   stmts.push(target ? writes.updateLead(db, leadWrite, target) : writes.insertLead(db, leadWrite));
   if (res.mergeFrom) stmts.push(...writes.mergeLead(db, res.mergeFrom.id, res.targetId, ownEvents));
   if (res.mapVisitor && visitor) stmts.push(writes.mapVisitor(db, site.id, visitor, res.targetId, now));
-  const catalog = catalogChanges(fresh, sessionProducts);
+  const catalog = catalogChanges(fresh, sessionProducts, site);
   for (const s of sessionTouches(fresh))
     stmts.push(writes.touchSession(db, site.id, res.targetId, visitor, s, input.country, catalog.recent.get(s.id) ?? null));
   // A score row that would not change is not rewritten (most page views match no rule).
@@ -233,14 +257,19 @@ async function attemptIngest(
 
   // Promo codes: allocate for eligible promos the lead holds none of, then read
   // back what it holds (the answer's hints), in the same batch.
-  const allocations = toAllocate(outcomes.map((o) => ({ model: o.sm.name, promos: o.result.promos })), held);
-  for (const a of allocations) stmts.push(promoSql.allocate(db, site.id, a.model, a.promo, res.targetId, now));
+  const allocations = toAllocate(
+    outcomes.map((o) => ({ model: o.sm.name, promos: holdingPromos(o.sm.model.promos, o.result.promos) })),
+    ownCodes,
+    res.targetId,
+  );
+  const who: Requester = input.source === "server" ? { kind: "server" } : { kind: "browser", client: input.client ?? null };
+  stmts.push(...allocationStatements(db, site.id, allocations, res.targetId, now, who));
   const readsCodes = allocations.length > 0 || !!res.mergeFrom;
   if (readsCodes) stmts.push(promoSql.heldBy(db, site.id, res.targetId));
 
   const rt2 = await db.batch(stmts);
   count(stats, rt2);
-  const codes = readsCodes ? (rt2[rt2.length - 1]!.results as unknown as HeldCode[]) : held;
+  const codes = readsCodes ? (rt2[rt2.length - 1]!.results as unknown as HeldCode[]) : ownCodes;
   if (visitor) {
     const version = (target?.version ?? 0) + 1;
     const lead: LeadRow = {
@@ -255,6 +284,9 @@ async function attemptIngest(
       last_seen: Math.max(leadWrite.seenTo, target?.last_seen ?? 0),
       event_count: ownEvents + leadWrite.newEvents,
       version,
+      identity: leadWrite.identity,
+      claimed_email: leadWrite.claimedEmail,
+      trait_sources: leadWrite.traitSources,
     };
     leadCache.set(site.id, visitor, {
       byVisitor: lead,
@@ -270,8 +302,8 @@ async function attemptIngest(
 }
 
 /** Products learned from product views, their co-views and each session's recent products. */
-function catalogChanges(fresh: StoredEvent[], before: Map<string, string[]>) {
-  const { products, viewsBySession } = catalogFromEvents(fresh);
+function catalogChanges(fresh: StoredEvent[], before: Map<string, string[]>, site: IngestSite) {
+  const { products, viewsBySession } = catalogFromEvents(fresh, { origins: site.origins, catalogHosts: site.catalogHosts });
   const { pairs, recent } = coViews([...viewsBySession].map(([session, viewed]) => ({ session, before: before.get(session) ?? [], viewed })));
   return { products, pairs, recent };
 }
@@ -308,25 +340,13 @@ function count(stats: IngestOutcome["stats"], results: D1Result[]) {
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim().slice(0, 200) : null);
 
-function parseTraits(row: LeadRow | null): Traits {
-  if (!row) return {};
-  try {
-    return JSON.parse(row.traits) as Traits;
-  } catch {
-    return {};
-  }
-}
-
-/** Later wins: the merged-away anonymous lead, then the target's own traits, then this request. */
-function mergeTraits(from: LeadRow | null, target: LeadRow | null, incoming: Traits): Traits {
-  return { ...parseTraits(from), ...parseTraits(target), ...incoming };
-}
-
-function changesTraits(target: LeadRow | null, incoming: Traits, email: string | null): boolean {
+/** Whether the lead row would change (a resend of an identify must write nothing). */
+function changesLead(target: LeadRow | null, merged: TraitSet, traitSources: string | null, res: { email: string | null; identity: string | null; claimedEmail: string | null }): boolean {
   if (!target) return true;
-  if ((target.email ?? null) !== email) return true;
-  const current = parseTraits(target);
-  return Object.entries(incoming).some(([k, v]) => current[k] !== v);
+  if ((target.email ?? null) !== res.email || (target.identity ?? null) !== res.identity || (target.claimed_email ?? null) !== res.claimedEmail) return true;
+  if ((target.trait_sources ?? null) !== traitSources) return true;
+  const current = storedTraits(target).traits;
+  return Object.entries(merged.traits).some(([k, v]) => current[k] !== v);
 }
 
 /** SPEC §7 payload; built now so the delivery needs no further reads. */
@@ -334,7 +354,7 @@ function alertPayload(
   id: string,
   siteId: string,
   trigger: string,
-  lead: { id: string; email: string | null; name: string | null; phone: string | null },
+  lead: { id: string; email: string | null; identity: string | null; name: string | null; phone: string | null },
   o: ModelOutcome,
   fresh: StoredEvent[],
   now: number,
@@ -347,6 +367,7 @@ function alertPayload(
     lead: {
       id: lead.id,
       email: lead.email,
+      identity: lead.identity,
       name: lead.name,
       phone: lead.phone,
       score: o.result.score,

@@ -1,6 +1,7 @@
 // From wire events to stored events: trusted timestamps, a URL path for glob
 // rules, the session each event belongs to, and in-batch duplicates removed.
 import type { Traits, WireEvent } from "./schema";
+import { scrubOptional } from "./url-privacy";
 
 export const BROWSER_CLOCK_SKEW_MS = 10 * 60 * 1000;
 
@@ -44,31 +45,47 @@ export interface Normalized {
   repeated: number;
 }
 
+/**
+ * `keepParams`: the site's extra query parameters to keep; every URL an event
+ * carries (url, ref, and the referrer/url props) is scrubbed (url-privacy.ts).
+ */
 export function normalizeEvents(
   events: WireEvent[],
   session: string | undefined,
   now: number,
   source: EventSource,
+  keepParams: readonly string[] = [],
 ): Normalized {
   const seen = new Set<string>();
   const out: StoredEvent[] = [];
   for (const e of events) {
     if (seen.has(e.id)) continue;
     seen.add(e.id);
+    const url = scrubOptional(e.url, keepParams);
     out.push({
       id: e.id,
       type: e.type,
       name: e.name ?? null,
       ts: clampTs(e.ts, now, source),
-      url: e.url ?? null,
-      path: urlPath(e.url),
-      ref: e.ref ?? null,
+      url,
+      path: urlPath(url),
+      ref: scrubOptional(e.ref, keepParams),
       title: e.title ?? null,
       sessionId: e.session ?? session ?? null,
-      props: e.props ?? null,
+      props: e.props ? scrubProps(e.props, keepParams) : null,
     });
   }
   return { events: out, repeated: events.length - out.length };
+}
+
+// Props that hold URLs by convention (session_start's referrer, a product's url).
+const URL_PROPS = ["referrer", "url", "ref", "landing", "href"];
+
+function scrubProps(props: Record<string, unknown>, keepParams: readonly string[]): Record<string, unknown> {
+  if (!URL_PROPS.some((k) => typeof props[k] === "string")) return props;
+  const out = { ...props };
+  for (const k of URL_PROPS) if (typeof out[k] === "string") out[k] = scrubOptional(out[k] as string, keepParams);
+  return out;
 }
 
 /** Traits a batch sets: the body's `traits`, then each `identify` event's props, in order. */
@@ -86,13 +103,6 @@ function primitivesOf(props: Record<string, unknown>): Traits {
   return out;
 }
 
-/** The identity a batch claims: a lower-cased email from traits or identify props. */
-export function claimedEmail(traits: Traits): string | null {
-  const e = traits.email;
-  if (typeof e !== "string") return null;
-  const v = e.trim().toLowerCase();
-  return v.length >= 3 && v.length <= 254 && v.includes("@") ? v : null;
-}
 
 const UTM = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"] as const;
 
@@ -104,6 +114,8 @@ export interface SessionTouch {
   landing: string | null;
   utm: Record<(typeof UTM)[number], string | null>;
   events: number;
+  /** Distinct page paths viewed in this batch (promo evidence). */
+  pages: string[];
 }
 
 /** What a batch tells about each session it touches (referrer and UTM from `session_start`). */
@@ -121,6 +133,7 @@ export function sessionTouches(events: StoredEvent[]): SessionTouch[] {
         landing: null,
         utm: { utm_source: null, utm_medium: null, utm_campaign: null, utm_term: null, utm_content: null },
         events: 0,
+        pages: [],
       };
       map.set(e.sessionId, s);
     }
@@ -133,10 +146,16 @@ export function sessionTouches(events: StoredEvent[]): SessionTouch[] {
       s.landing ??= e.url;
       for (const k of UTM) s.utm[k] ??= str(p[k]) ?? utmFromUrl(e.url, k);
     }
-    if (e.type === "page_view") s.landing ??= e.url;
+    if (e.type === "page_view") {
+      s.landing ??= e.url;
+      if (e.path && s.pages.length < MAX_PAGES && !s.pages.includes(e.path)) s.pages.push(e.path);
+    }
   }
   return [...map.values()];
 }
+
+/** Distinct pages kept per session: enough for any evidence threshold (≤ 20). */
+const MAX_PAGES = 20;
 
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v.slice(0, 500) : null);
 

@@ -46,6 +46,9 @@ export const eventSchema = z
     title: z.optional(text(512)),
     session: z.optional(id),
     props: z.optional(props),
+    // Signed identify (identify events only): hex HMAC-SHA256 of the email under
+    // the site's identity secret. Checked by ingest/identity.ts, never stored.
+    signature: z.optional(z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (HMAC-SHA256)"))),
   })
   .check(
     z.refine((e) => (e.type !== "custom" && e.type !== "form_submit") || !!e.name, {

@@ -16,6 +16,9 @@ export interface LeadRow {
   last_seen: number;
   event_count: number;
   version: number;
+  identity: string | null;
+  claimed_email: string | null;
+  trait_sources: string | null;
 }
 
 export interface ModelRow {
@@ -51,7 +54,8 @@ export interface EventRow {
   props: string | null;
 }
 
-const LEAD_COLS = "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version";
+const LEAD_COLS =
+  "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources";
 
 export const reads = {
   leadByVisitor: (db: D1Database, siteId: string, visitor: string) =>
@@ -164,6 +168,10 @@ export interface LeadWrite {
   id: string;
   siteId: string;
   email: string | null;
+  identity: string | null;
+  claimedEmail: string | null;
+  /** JSON of the trait sources, or null when every trait came from a browser. */
+  traitSources: string | null;
   name: string | null;
   phone: string | null;
   traits: string;
@@ -177,10 +185,10 @@ export const writes = {
   insertLead: (db: D1Database, l: LeadWrite) =>
     db
       .prepare(
-        `INSERT INTO leads (id, site_id, email, name, phone, traits, country, first_seen, last_seen, event_count, version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1)`,
+        `INSERT INTO leads (id, site_id, email, name, phone, traits, country, first_seen, last_seen, event_count, version, identity, claimed_email, trait_sources)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12, ?13)`,
       )
-      .bind(l.id, l.siteId, l.email, l.name, l.phone, l.traits, l.country, l.seenFrom, l.seenTo, l.newEvents),
+      .bind(l.id, l.siteId, l.email, l.name, l.phone, l.traits, l.country, l.seenFrom, l.seenTo, l.newEvents, l.identity, l.claimedEmail, l.traitSources),
   // Only the columns that changed are assigned: SQLite rewrites an index entry
   // whenever an indexed column is assigned, and D1 bills each as a row write.
   updateLead: (db: D1Database, l: LeadWrite, before: LeadRow) => {
@@ -195,6 +203,9 @@ export const writes = {
     set("name", l.name, before.name);
     set("phone", l.phone, before.phone);
     set("traits", l.traits, before.traits);
+    set("identity", l.identity, before.identity);
+    set("claimed_email", l.claimedEmail, before.claimed_email);
+    set("trait_sources", l.traitSources, before.trait_sources);
     if (l.country) set("country", l.country, before.country);
     return db.prepare(`UPDATE leads SET ${sets.join(", ")} WHERE id = ?1`).bind(...args);
   },
@@ -209,20 +220,24 @@ export const writes = {
     db
       .prepare(
         `INSERT INTO sessions (site_id, id, lead_id, visitor_id, started_at, last_seen, referrer, landing,
-           utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, events, products)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+           utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, events, products, pages)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (site_id, id) DO UPDATE SET
            started_at = min(started_at, excluded.started_at), last_seen = max(last_seen, excluded.last_seen),
            referrer = coalesce(referrer, excluded.referrer), landing = coalesce(landing, excluded.landing),
            utm_source = coalesce(utm_source, excluded.utm_source), utm_medium = coalesce(utm_medium, excluded.utm_medium),
            utm_campaign = coalesce(utm_campaign, excluded.utm_campaign), utm_term = coalesce(utm_term, excluded.utm_term),
            utm_content = coalesce(utm_content, excluded.utm_content), events = events + excluded.events,
-           products = coalesce(excluded.products, products)`,
+           products = coalesce(excluded.products, products),
+           pages = CASE WHEN excluded.pages IS NULL THEN pages ELSE (
+             SELECT json_group_array(value) FROM (SELECT value FROM (
+               SELECT value FROM json_each(coalesce(sessions.pages, '[]')) UNION SELECT value FROM json_each(excluded.pages)
+             ) LIMIT 20)) END`,
       )
       .bind(
         siteId, s.id, leadId, visitor ?? "", s.startedAt, s.lastSeen, s.referrer, s.landing,
         s.utm.utm_source, s.utm.utm_medium, s.utm.utm_campaign, s.utm.utm_term, s.utm.utm_content, country, s.events,
-        products ? JSON.stringify(products) : null,
+        products ? JSON.stringify(products) : null, s.pages.length ? JSON.stringify(s.pages) : null,
       ),
   /** All of a request's events in one statement: one bound JSON array, whatever the count. */
   /**
@@ -261,11 +276,22 @@ export const writes = {
     db.prepare("UPDATE sessions SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
     db.prepare("UPDATE visitors SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
     db.prepare("UPDATE alerts SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    // Codes move with the lead; where the target already holds a code of the
+    // same promo (one per lead), the merged lead's code is released to the pool.
     db.prepare("UPDATE OR IGNORE promo_codes SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
+    db.prepare("UPDATE promo_codes SET lead_id = NULL, assigned_at = NULL WHERE lead_id = ?1").bind(from),
     db.prepare("UPDATE conversions SET lead_id = ?2 WHERE lead_id = ?1").bind(from, into),
     db.prepare("DELETE FROM lead_scores WHERE lead_id = ?1").bind(from),
     db.prepare("DELETE FROM leads WHERE id = ?1").bind(from),
   ],
+  /**
+   * A lead that held an email only by a browser's claim gives it up to verified
+   * identity: it keeps its visitors and events, and the email becomes its claim.
+   */
+  evictClaim: (db: D1Database, lead: LeadRow) =>
+    db
+      .prepare("UPDATE leads SET email = NULL, identity = NULL, claimed_email = ?2, version = version + 1 WHERE id = ?1")
+      .bind(lead.id, lead.email),
   insertAlert: (
     db: D1Database,
     a: { id: string; siteId: string; leadId: string; model: string; triggerId: string; crossing: number; webhook: string | null; payload: string; now: number },

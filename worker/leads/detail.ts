@@ -39,13 +39,17 @@ export function breakdown(model: Model, r: ScoreResult): RuleBreakdown[] {
 }
 
 export async function leadDetail(db: D1Database, siteId: string, leadId: string, models: SiteModel[], now: number) {
-  const [l, s, e, se, a, c] = await db.batch([
+  const [l, s, e, se, a, c, h] = await db.batch([
     db.prepare("SELECT * FROM leads WHERE id = ?1 AND site_id = ?2").bind(leadId, siteId),
     db.prepare("SELECT model, model_version, state, scored_at FROM lead_scores WHERE lead_id = ?1").bind(leadId),
     db.prepare(`SELECT id, type, name, ts, url, title, ref, session_id, props, received_at FROM events WHERE lead_id = ?1 ORDER BY n DESC LIMIT ${TIMELINE}`).bind(leadId),
     db.prepare("SELECT id, started_at, last_seen, referrer, landing, utm_source, utm_medium, utm_campaign, country, events FROM sessions WHERE lead_id = ?1 ORDER BY started_at DESC LIMIT 50").bind(leadId),
     db.prepare("SELECT id, model, trigger_id, crossing, status, attempts, last_error, created_at, delivered_at FROM alerts WHERE lead_id = ?1 ORDER BY created_at DESC LIMIT 50").bind(leadId),
     db.prepare("SELECT value, ts FROM conversions WHERE lead_id = ?1 ORDER BY ts").bind(leadId),
+    // The lead holding the email this one claims, if any (the dashboard offers a merge).
+    db
+      .prepare("SELECT h.id, h.email, h.name FROM leads l JOIN leads h ON h.site_id = l.site_id AND h.email = l.claimed_email WHERE l.id = ?1 AND l.site_id = ?2")
+      .bind(leadId, siteId),
   ]);
   const lead = l!.results[0] as Record<string, unknown> | undefined;
   if (!lead) return null;
@@ -82,6 +86,9 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
     lead: {
       id: lead.id,
       email: lead.email,
+      identity: lead.identity,
+      claimedEmail: lead.claimed_email,
+      claimHolder: (h!.results[0] as { id: string; email: string; name: string | null } | undefined) ?? null,
       name: lead.name,
       phone: lead.phone,
       country: lead.country,

@@ -9,6 +9,10 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 export interface LeadListItem {
   id: string;
   email: string | null;
+  /** null (anonymous), "claimed" (a browser's unverified identify), "verified". */
+  identity: string | null;
+  /** An email this lead's browser claimed that another lead holds. */
+  claimedEmail: string | null;
   name: string | null;
   score: number;
   fit: number;
@@ -44,7 +48,7 @@ export async function listLeads(
   // Keyset pagination on (score desc, id asc): stable under inserts, O(page) per call.
   const rows = await db
     .prepare(
-      `SELECT l.id, l.email, l.name, l.traits, l.last_seen, s.score, s.state
+      `SELECT l.id, l.email, l.identity, l.claimed_email, l.name, l.traits, l.last_seen, s.score, s.state
        FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ?2
        WHERE l.site_id = ?1
          AND (?3 IS NULL OR s.tier = ?3 OR (?3 = 'cold' AND s.tier IS NULL))
@@ -53,10 +57,10 @@ export async function listLeads(
        ORDER BY coalesce(s.score, 0) DESC, l.id ASC LIMIT ?8`,
     )
     .bind(siteId, sm?.name ?? "", query.tier ?? null, search, cur?.k ?? null, cur?.id ?? "", query.q ?? "", query.limit + 1)
-    .all<{ id: string; email: string | null; name: string | null; traits: string; last_seen: number; score: number | null; state: string | null }>();
+    .all<{ id: string; email: string | null; identity: string | null; claimed_email: string | null; name: string | null; traits: string; last_seen: number; score: number | null; state: string | null }>();
   const page = rows.results.slice(0, query.limit);
   const leads = page.map((r): LeadListItem => {
-    const base = { id: r.id, email: r.email, name: r.name, lastSeen: r.last_seen };
+    const base = { id: r.id, email: r.email, identity: r.identity, claimedEmail: r.claimed_email, name: r.name, lastSeen: r.last_seen };
     if (!sm || r.state === null) return { ...base, score: 0, fit: 0, interest: 0, tier: "cold", code: 0, readiness: 0 };
     const res = evaluate(sm.model, toLeadState(JSON.parse(r.state)), JSON.parse(r.traits) as Record<string, unknown>, now);
     return { ...base, score: res.score, fit: res.fit, interest: res.interest, tier: res.tier, code: res.code, readiness: res.readiness };

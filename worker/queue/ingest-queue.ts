@@ -6,13 +6,12 @@
 // in a few seconds costs 1 D1 transaction, not 10, and concurrent requests for
 // one lead stop contending for its version guard.
 import type { Bindings } from "../env";
-import { ingest } from "../ingest/ingest";
+import { ingest, type IngestSite } from "../ingest/ingest";
 import type { Traits, WireEvent } from "../ingest/schema";
-import type { Site } from "../sites/sites";
 
 export interface IngestMessage {
-  /** Only the id: secrets and keys never travel through the queue. */
-  site: Pick<Site, "id">;
+  /** The site's id and URL/catalog rules: secrets and keys never travel through the queue. */
+  site: IngestSite;
   visitor: string;
   session?: string | undefined;
   events: WireEvent[];
@@ -20,10 +19,14 @@ export interface IngestMessage {
   country: string | null;
   /** When the Worker received the request: browser clocks are clamped against it. */
   receivedAt: number;
+  /** The email a signed identify proved: checked by the producer, which holds the identity secret. */
+  verifiedEmail?: string | null;
+  /** The connecting client's salted hash (promo caps). */
+  client?: string | null;
 }
 
 interface Group {
-  site: Pick<Site, "id">;
+  site: IngestSite;
   visitor: string;
   messages: Message<IngestMessage>[];
 }
@@ -59,6 +62,9 @@ export async function consumeIngest(batch: MessageBatch<IngestMessage>, env: Bin
           traits,
           country: last.country,
           now: Math.max(...g.messages.map((m) => m.body.receivedAt)),
+          // A proof in any message of the group holds for the group's email if it is that email.
+          verifiedEmail: g.messages.map((m) => m.body.verifiedEmail ?? null).findLast((e) => e !== null) ?? null,
+          client: last.client ?? null,
         });
         for (const m of g.messages) m.ack();
       } catch (err) {

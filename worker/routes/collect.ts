@@ -11,6 +11,8 @@ import { readHints } from "../hints/read-hints";
 import { clampTs } from "../ingest/normalize";
 import { d1Stats, ingest } from "../ingest/ingest";
 import { assertEventCount, collectSchema } from "../ingest/schema";
+import { verifySignedIdentify } from "../ingest/identity";
+import { badRequest } from "../http/errors";
 
 export const collect = new Hono<AppEnv>();
 
@@ -23,19 +25,36 @@ collect.post("/", async (c) => {
   assertEventCount(raw);
   const body = parseOrThrow(collectSchema, raw, "collect body");
   const site = await publicSite(c, body.site, body.visitor, now);
+  // A signed identify is verified here, where the site's identity secret is known.
+  const proof = await verifySignedIdentify(body.events, site.identitySecret);
+  if (proof.issues.length) throw badRequest("The collect body is invalid; see issues.", proof.issues);
+  const rules = { id: site.id, origins: site.origins, catalogHosts: site.catalogHosts, keepParams: site.keepParams };
+  const client = c.get("client");
 
   if (c.env.INGEST_MODE === "queue" && c.env.INGEST_QUEUE) {
     // Queue mode: accepted for writing; duplicates are sorted out by the consumer.
     // The hints are the visitor's as of its last written event.
     const events = body.events.map((e) => ({ ...e, ts: clampTs(e.ts, now, "browser") }));
-    await c.env.INGEST_QUEUE.send({ site: { id: site.id }, visitor: body.visitor, session: body.session, events, traits: body.traits, country: countryOf(c.req.raw), receivedAt: now });
-    const hints = await readHints(c.env.DB, site.id, body.visitor, { recommend: 0, product: null }, now);
+    await c.env.INGEST_QUEUE.send({
+      site: rules,
+      visitor: body.visitor,
+      session: body.session,
+      events,
+      traits: body.traits,
+      country: countryOf(c.req.raw),
+      receivedAt: now,
+      verifiedEmail: proof.email,
+      client,
+    });
+    const hints = await readHints(c.env.DB, site.id, body.visitor, { recommend: 0, product: null }, now, { kind: "browser", client });
     return c.json({ accepted: events.length, duplicates: 0, queued: true, hints });
   }
 
   const out = await ingest(c.env.DB, {
-    site,
+    site: rules,
     source: "browser",
+    verifiedEmail: proof.email,
+    client,
     visitor: body.visitor,
     email: null,
     session: body.session,

@@ -8,6 +8,9 @@ import { listLeads, loadSiteModels } from "../leads/list";
 import * as z from "zod/mini";
 import { text } from "../lib/zod";
 import { eraseLead } from "../report/erase";
+import { readJson } from "../http/body";
+import { mergeClaim } from "../leads/merge";
+import { deliverAlerts } from "../alerts/deliver";
 
 export const leadsRoutes = new Hono<AppEnv>();
 
@@ -40,4 +43,14 @@ leadsRoutes.get("/:id", async (c) => {
 leadsRoutes.delete("/:id", async (c) => {
   if (!(await eraseLead(c.env.DB, c.get("site").id, c.req.param("id")))) throw notFound("Lead");
   return c.body(null, 204);
+});
+
+const mergeBody = z.object({ into: text(64, 1) });
+
+// The owner's merge action for a lead that claimed an email another lead holds.
+leadsRoutes.post("/:id/merge", async (c) => {
+  const body = parseOrThrow(mergeBody, await readJson(c), "merge body");
+  const out = await mergeClaim(c.env.DB, c.get("site"), c.req.param("id"), body.into, Date.now());
+  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(c.env, out.alertIds));
+  return c.json({ lead: out.leadId });
 });

@@ -71,7 +71,21 @@ export interface Promo {
   when: Condition;
   codes: string[];
   message?: string;
+  /** Codes one connecting client may take from this promo per day, whatever visitor ids it uses. */
+  perClientPerDay: number;
+  /** Evidence a browser lead must show (in one of its sessions) before it gets a code. */
+  requires: PromoEvidence | null;
 }
+
+export interface PromoEvidence {
+  /** Seconds between the session's first and last event. */
+  minSessionSeconds: number;
+  /** Distinct page paths viewed in the session. */
+  minPages: number;
+}
+
+/** Codes per client, promo and day unless the promo says otherwise: a household or office shares an address. */
+export const DEFAULT_PROMO_PER_CLIENT_PER_DAY = 3;
 
 export interface LeadType {
   trait: string;
@@ -138,6 +152,13 @@ const promoSchema = z.strictObject({
   when: z.unknown(),
   codes: z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.minLength(1), z.maxLength(10_000)),
   message: z.optional(z.string().check(z.maxLength(500))),
+  perClientPerDay: z.optional(z.int().check(z.gte(1), z.lte(1000))),
+  requires: z.optional(
+    z.strictObject({
+      minSessionSeconds: z.optional(z.int().check(z.gte(0), z.lte(86_400))),
+      minPages: z.optional(z.int().check(z.gte(1), z.lte(20))),
+    }),
+  ),
 });
 
 const documentSchema = z.strictObject({
@@ -319,7 +340,13 @@ export function parseModel(
     }),
     triggers: (d.triggers ?? []).map((t, i) => ({ id: t.id, when: triggerWhen[i] as Condition, webhook: t.webhook ?? null })),
     promos: (d.promos ?? []).map((p, i) => {
-      const promo: Promo = { id: p.id, when: promoWhen[i] as Condition, codes: [...p.codes] };
+      const promo: Promo = {
+        id: p.id,
+        when: promoWhen[i] as Condition,
+        codes: [...p.codes],
+        perClientPerDay: p.perClientPerDay ?? DEFAULT_PROMO_PER_CLIENT_PER_DAY,
+        requires: p.requires ? { minSessionSeconds: p.requires.minSessionSeconds ?? 0, minPages: p.requires.minPages ?? 1 } : null,
+      };
       if (p.message !== undefined) promo.message = p.message;
       return promo;
     }),
