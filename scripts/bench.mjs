@@ -17,6 +17,7 @@ import { gzipSync } from "node:zlib";
 import { buildAll } from "./build.mjs";
 import { fiftyRuleModel } from "./bench-ingest.mjs";
 import { migrateLocal, root, startDev } from "./local.mjs";
+import { clientHeader } from "./simulated-client.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -102,7 +103,7 @@ async function drive(base, bodies) {
       while (next < bodies.length) {
         const body = bodies[next++];
         const t = performance.now();
-        const res = await fetch(`${base}/v1/collect`, { method: "POST", headers: { "content-type": "text/plain", origin: ORIGIN }, body });
+        const res = await fetch(`${base}/v1/collect`, { method: "POST", headers: { "content-type": "text/plain", origin: ORIGIN, ...clientHeader(JSON.parse(body).visitor) }, body });
         const json = await res.json().catch(() => null);
         lat.push(performance.now() - t);
         if (res.status !== 200) {

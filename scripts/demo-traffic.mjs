@@ -5,6 +5,7 @@
 // Usage: node scripts/demo-traffic.mjs [--journeys 300] [--base http://localhost:8787]
 import { demoKeys } from "./seed.mjs";
 import { shopCatalog } from "./demo-setup.mjs";
+import { clientHeader } from "./simulated-client.mjs";
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,7 +25,7 @@ const uid = (p) => `${p}-${Date.now().toString(36)}-${(n++).toString(36)}-${Math
 async function collect(demo, visitor, session, events, traits) {
   const res = await fetch(`${BASE}/v1/collect`, {
     method: "POST",
-    headers: { "content-type": "text/plain", origin: BASE },
+    headers: { "content-type": "text/plain", origin: BASE, ...clientHeader(visitor) },
     body: JSON.stringify({ site: keys[demo].publicKey, visitor, session, events, ...(traits ? { traits } : {}) }),
   });
   if (res.status !== 200) throw new Error(`collect ${demo}: ${res.status} ${await res.text()}`);
