@@ -14,9 +14,9 @@ export const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
- * Preflight (only `application/json` posts need one; the snippet's text/plain
- * beacons do not). Allowed when the named site (`?site=pk_…`), or else any site,
- * lists the origin.
+ * Preflight (`application/json` posts and GETs that carry the visitor in the
+ * X-EdgeScore-Visitor header need one; the snippet's text/plain posts do not).
+ * Allowed when the named site (`?site=pk_…`), or else any site, lists the origin.
  */
 export const preflight: MiddlewareHandler<AppEnv> = async (c) => {
   const origin = c.req.header("origin");
@@ -34,7 +34,7 @@ export const preflight: MiddlewareHandler<AppEnv> = async (c) => {
   return c.body(null, 204, {
     "Access-Control-Allow-Origin": origin,
     "Access-Control-Allow-Methods": "GET, POST",
-    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Allow-Headers": "Content-Type, X-EdgeScore-Visitor",
     "Access-Control-Max-Age": "86400",
     Vary: "Origin",
   });

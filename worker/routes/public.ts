@@ -1,8 +1,15 @@
-// GET /v1/hints and GET /v1/recommendations (public key, allowed origins).
-import { Hono } from "hono";
+// /v1/hints and /v1/recommendations (public key, allowed origins).
+// The visitor id is the only credential a browser holds for its hints and promo
+// code, so it never travels in a URL (server logs, proxies, Referer headers,
+// browser history): POST it in the body (JSON; text/plain accepted, so no
+// preflight), or GET with it in the X-EdgeScore-Visitor header. A GET whose
+// query names a visitor is refused.
+import { Hono, type Context } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../env";
-import { corsHeaders } from "../http/cors";
+import { readJson } from "../http/body";
+import { corsHeaders, preflight } from "../http/cors";
+import { ApiError } from "../http/errors";
 import { publicSite } from "../http/public-site";
 import { parseOrThrow } from "../http/validate";
 import { COLD } from "../hints/hints";
@@ -13,43 +20,92 @@ import { recommend } from "../recommend/recommend";
 
 export const publicRoutes = new Hono<AppEnv>();
 
+export const VISITOR_HEADER = "X-EdgeScore-Visitor";
+const MAX_COUNT = 20;
+
 // Counts above the maximum are clamped, not refused: a page asking for 50
 // recommendations gets 20 rather than none.
-const count = (max: number) =>
-  z.optional(z.pipe(z.string().check(z.regex(/^\d{1,4}$/, "must be a whole number")), z.transform((s: string) => String(Math.min(+s, max)))));
-const query = z.object({
+const queryCount = z.optional(
+  z.pipe(z.string().check(z.regex(/^\d{1,4}$/, "must be a whole number")), z.transform((s: string) => Math.min(+s, MAX_COUNT))),
+);
+const bodyCount = z.optional(z.pipe(z.int().check(z.gte(0)), z.transform((n: number) => Math.min(n, MAX_COUNT))));
+
+const querySchema = z.object({
+  site: text(64, 1),
+  product: z.optional(text(128, 1)),
+  limit: queryCount,
+  recommend: queryCount,
+});
+const bodySchema = z.object({
   site: text(64, 1),
   visitor: z.optional(text(128, 1)),
   product: z.optional(text(128, 1)),
-  limit: count(20),
-  recommend: count(20),
+  limit: bodyCount,
+  recommend: bodyCount,
 });
+const visitorHeader = z.optional(text(128, 1));
 
-publicRoutes.get("/hints", corsHeaders, async (c) => {
+interface ReadRequest {
+  site: string;
+  visitor: string | null;
+  product: string | null;
+  limit: number | undefined;
+  recommend: number | undefined;
+}
+
+async function readRequest(c: Context<AppEnv>): Promise<ReadRequest> {
+  if (c.req.query("visitor") !== undefined)
+    throw new ApiError(
+      400,
+      "visitor_in_url",
+      `The visitor id must not be in the URL: send it in the ${VISITOR_HEADER} header, or POST {"site","visitor"} as the body.`,
+    );
+  if (c.req.method === "POST") {
+    const b = parseOrThrow(bodySchema, await readJson(c), "body");
+    return { site: b.site, visitor: b.visitor ?? null, product: b.product ?? null, limit: b.limit, recommend: b.recommend };
+  }
+  const q = parseOrThrow(querySchema, c.req.query(), "query");
+  const h = parseOrThrow(z.object({ [VISITOR_HEADER]: visitorHeader }), { [VISITOR_HEADER]: c.req.header(VISITOR_HEADER) }, "request");
+  return { site: q.site, visitor: h[VISITOR_HEADER] ?? null, product: q.product ?? null, limit: q.limit, recommend: q.recommend };
+}
+
+// A response that depends on the visitor is private and revalidated on every
+// use; every response of these URLs varies on the visitor header, so a shared
+// cache never answers a visitor with an anonymous copy (corsHeaders adds Origin).
+const cacheHeaders = (c: Context<AppEnv>, personal: boolean) => {
+  c.header("Cache-Control", personal ? "private, no-cache" : "public, max-age=60");
+  c.header("Vary", VISITOR_HEADER);
+};
+
+publicRoutes.options("/hints", preflight);
+publicRoutes.options("/recommendations", preflight);
+
+publicRoutes.on(["GET", "POST"], "/hints", corsHeaders, async (c) => {
   const now = Date.now();
-  const q = parseOrThrow(query, c.req.query(), "query");
-  const site = await publicSite(c, q.site, q.visitor ?? "", now);
-  const hints = q.visitor
-    ? await readHints(c.env.DB, site.id, q.visitor, { recommend: Number(q.recommend ?? 0), product: q.product ?? null }, now)
+  const r = await readRequest(c);
+  const site = await publicSite(c, r.site, r.visitor ?? "", now);
+  const hints = r.visitor
+    ? await readHints(c.env.DB, site.id, r.visitor, { recommend: r.recommend ?? 0, product: r.product }, now, { kind: "browser", client: c.get("client") })
     : null;
   const body = JSON.stringify(hints ?? COLD);
-  // Revalidated on every use (no-cache) but answered 304 while nothing changed:
-  // cheap for the browser, and never a stale promo after a tier change.
+  // Answered 304 while nothing changed: cheap for the browser, and never a stale
+  // promo after a tier change. Hints are personal even when cold (a promo may
+  // come with the next request), so never shared.
   const etag = `"${(await sha256Hex(body)).slice(0, 27)}"`;
-  c.header("Cache-Control", "private, no-cache");
+  cacheHeaders(c, true);
   c.header("ETag", etag);
-  if (c.req.header("if-none-match") === etag) return c.body(null, 304);
+  if (c.req.method === "GET" && c.req.header("if-none-match") === etag) return c.body(null, 304);
   return c.body(body, 200, { "Content-Type": "application/json" });
 });
 
-publicRoutes.get("/recommendations", corsHeaders, async (c) => {
+publicRoutes.on(["GET", "POST"], "/recommendations", corsHeaders, async (c) => {
   const now = Date.now();
-  const q = parseOrThrow(query, c.req.query(), "query");
-  const site = await publicSite(c, q.site, q.visitor ?? "", now);
-  const lead = q.visitor
-    ? await c.env.DB.prepare("SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(site.id, q.visitor).first<{ lead_id: string }>()
+  const r = await readRequest(c);
+  const site = await publicSite(c, r.site, r.visitor ?? "", now);
+  const lead = r.visitor
+    ? await c.env.DB.prepare("SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(site.id, r.visitor).first<{ lead_id: string }>()
     : null;
-  const items = await recommend(c.env.DB, site.id, lead?.lead_id ?? null, q.product ?? null, Number(q.limit ?? 4) || 4);
-  c.header("Cache-Control", "private, max-age=60");
+  const items = await recommend(c.env.DB, site.id, lead?.lead_id ?? null, r.product, r.limit || 4);
+  cacheHeaders(c, r.visitor !== null);
   return c.json({ items });
 });
