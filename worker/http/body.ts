@@ -1,6 +1,7 @@
 // Reads a JSON body whatever its Content-Type: sendBeacon posts `text/plain`,
 // which JSON validators that look at the header would silently treat as `{}`.
 import type { Context } from "hono";
+import { jsonProblem, parseJson } from "../lib/json";
 import { ApiError, badRequest } from "./errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -16,29 +17,14 @@ export async function readJson(c: Context, maxBytes = MAX_BODY_BYTES): Promise<u
     throw badRequest("The body is not valid UTF-8.");
   }
   if (text.trim() === "") throw badRequest("The body is empty; send a JSON object.");
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw badRequest("The body is not valid JSON.");
-  }
-  // JSON.parse keeps "__proto__" as an own key, and validators drop it silently;
-  // refuse it loudly instead (cheap: only walked when the text contains it).
-  if (text.includes("__proto__")) {
-    const path = protoPath(value, []);
-    if (path) throw badRequest("The body is invalid; see issues.", [{ path, message: "is a reserved key name" }]);
-  }
-  return value;
-}
-
-function protoPath(v: unknown, at: string[]): string | null {
-  if (!v || typeof v !== "object") return null;
-  for (const [k, child] of Object.entries(v)) {
-    if (k === "__proto__") return [...at, k].join(".");
-    const p = protoPath(child, [...at, k]);
-    if (p) return p;
-  }
-  return null;
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw badRequest(`The body is not valid JSON: ${parsed.message} (line ${parsed.line}, column ${parsed.column}).`);
+  // JSON.parse keeps "__proto__" as an own key and validators drop it silently: refuse
+  // reserved keys loudly instead. The same walk bounds the nesting, so nothing after this
+  // (zod, the model parser, JSON.stringify) meets a value deep enough to overflow a stack.
+  const problem = jsonProblem(parsed.value);
+  if (problem) throw badRequest("The body is invalid; see issues.", [problem]);
+  return parsed.value;
 }
 
 const tooLarge = (max: number) =>
