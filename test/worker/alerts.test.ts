@@ -1,14 +1,15 @@
 // Alert delivery (SPEC §7) against a real HTTP receiver (test/support/webhook-receiver.ts,
 // Miniflare's outboundService): signed webhooks, retries with backoff driven by the cron's
 // code path with a moved clock, the attempt limit, manual retry, URL policy at save and at
-// send, redirects and timeouts, and atomic claims.
+// send, redirects and timeouts, and atomic claims; what a failed attempt stores and shows
+// (finding 8) and the dual signature during a webhook-secret rotation (finding 9).
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
-import { deliverAlert, deliverDue } from "../../worker/alerts/deliver";
+import { deliverAlert, deliverAlerts, deliverDue } from "../../worker/alerts/deliver";
 import { MAX_ATTEMPTS } from "../../worker/alerts/backoff";
 import { scheduled } from "../../worker/scheduled";
-import { admin, collect, createSite, event, rows, uid, type Keys } from "../support/api";
+import { admin, call, collect, createSite, event, rows, uid, type Keys } from "../support/api";
 
 const RECEIVER = "http://localhost:8788";
 
@@ -126,7 +127,7 @@ describe("alert webhooks", () => {
 
     // Attempt 1: right after the request (waitUntil). 500 → pending, next attempt in ~1 min.
     const a1 = await settled(fired!.id, 1);
-    expect(a1).toMatchObject({ status: "pending", attempts: 1, last_error: "HTTP 500: try again later" });
+    expect(a1).toMatchObject({ status: "pending", attempts: 1, last_error: "HTTP 500" });
     const t1 = (await received(key))[0]!.at;
     expect(a1.next_attempt_at! - t1).toBeGreaterThan(40_000);
     expect(a1.next_attempt_at! - t1).toBeLessThan(80_000);
@@ -179,6 +180,7 @@ describe("alert webhooks", () => {
         status: "delivered",
         attempts: 3,
         lastError: null,
+        lastStatus: null,
         nextAttemptAt: null,
         createdAt: expect.any(Number),
         deliveredAt: a2.next_attempt_at,
@@ -198,12 +200,12 @@ describe("alert webhooks", () => {
       a = await settled(fired!.id, a.attempts + 1);
     }
     expect(a).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, next_attempt_at: null });
-    expect(a.last_error).toBe(`HTTP 500: receiver is down (gave up after ${MAX_ATTEMPTS} attempts)`);
+    expect(a.last_error).toBe("HTTP 500");
     expect(await received(key)).toHaveLength(MAX_ATTEMPTS);
     expect((await deliverDue(env, { now: () => Date.now() + 30 * 86_400_000 })).attempted).toBe(0);
 
     const failed = (await (await admin("/alerts?status=failed", site.secretKey)).json()) as { alerts: { id: string; status: string; attempts: number; lastError: string }[] };
-    expect(failed.alerts).toEqual([expect.objectContaining({ id: fired!.id, status: "failed", attempts: 8, lastError: a.last_error })]);
+    expect(failed.alerts).toEqual([expect.objectContaining({ id: fired!.id, status: "failed", attempts: 8, lastError: "HTTP 500", lastStatus: 500 })]);
     expect(((await (await admin("/alerts?status=pending", site.secretKey)).json()) as { alerts: unknown[] }).alerts).toEqual([]);
 
     // Manual resend: 202 with the alert, pending again with a fresh budget, sent at once.
@@ -283,7 +285,7 @@ describe("alert webhooks", () => {
     expect((await deliverDue(env, { now: () => a1.next_attempt_at! })).results).toEqual({ failed: 1 });
     const [a] = await alertRows();
     expect(a).toMatchObject({ status: "failed", attempts: 1, next_attempt_at: null });
-    expect(a!.last_error).toMatch(/^refused: webhook URL must use https.*not sent$/);
+    expect(a!.last_error).toBe("refused by the webhook policy");
     expect(await received("host:10.0.0.1")).toEqual([]);
     expect(await received(key)).toHaveLength(1);
     expect((await deliverDue(env, { now: () => a1.next_attempt_at! + 86_400_000 })).attempted).toBe(0);
@@ -296,7 +298,7 @@ describe("alert webhooks", () => {
     const [fired] = await alertRows();
     const a = await settled(fired!.id, 1);
     expect(a).toMatchObject({ status: "pending", attempts: 1 });
-    expect(a.last_error).toBe("HTTP 302: redirect not followed (to http://169.254.169.254/latest/meta-data/)");
+    expect(a.last_error).toBe("redirect not followed (HTTP 302)");
     expect(await received(key)).toHaveLength(1);
     expect(await received("host:169.254.169.254")).toEqual([]);
   });
@@ -309,7 +311,7 @@ describe("alert webhooks", () => {
     expect(await deliverAlert(env, id, { timeoutMs: 300 })).toBe("retry");
     expect(Date.now() - t0).toBeLessThan(2_500);
     const [a] = await alertRows();
-    expect(a).toMatchObject({ status: "pending", attempts: 1, last_error: "timeout: no answer within 300 ms" });
+    expect(a).toMatchObject({ status: "pending", attempts: 1, last_error: "no response" });
   });
 
   it("marks alerts of a trigger without a webhook no_webhook (nothing sent, still listed)", async () => {
@@ -382,5 +384,204 @@ describe("alert webhooks", () => {
     });
     console.log(`alert latency (response → receiver, in-process test): ${r!.at - answered} ms`);
     expect(r!.at - answered).toBeLessThan(2_000);
+  });
+});
+
+const hmac = (secret: string, body: string) => "sha256=" + createHmac("sha256", secret).update(body, "utf8").digest("hex");
+
+/** A signed-in dashboard session for the site (the cookie to send). */
+async function dashboard(site: Keys): Promise<(path: string) => Promise<string>> {
+  const res = await call("/dashboard/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: "https://edgescore.test" },
+    body: new URLSearchParams({ key: site.secretKey }).toString(),
+    redirect: "manual",
+  });
+  expect(res.status).toBe(303);
+  const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+  return async (path) => {
+    const page = await call(path, { headers: { cookie }, redirect: "manual" });
+    expect(page.status, path).toBe(200);
+    return page.text();
+  };
+}
+
+describe("finding 8: a failed delivery stores a status and a fixed reason, never the receiver's words", () => {
+  it("finding 8: a receiver's 500 page with password=hunter2 is never stored, listed by the API or shown in the dashboard", async () => {
+    const key = uid("k");
+    const site = await siteWith(`${RECEIVER}/leaky/${key}`);
+    await signal(site, "demo");
+    const [fired] = await alertRows();
+    const a = await settled(fired!.id, 1);
+    expect((await received(key)).map((r) => r.method)).toEqual(["POST"]); // the receiver did answer
+    expect(a).toMatchObject({ status: "pending", attempts: 1, last_error: "HTTP 500" });
+
+    const list = await (await admin("/alerts", site.secretKey)).text();
+    const one = await (await admin(`/alerts/${fired!.id}`, site.secretKey)).text();
+    for (const body of [list, one]) expect(body).not.toContain("hunter2");
+    expect(JSON.parse(one)).toMatchObject({ status: "pending", lastError: "HTTP 500", lastStatus: 500 });
+
+    const page = await dashboard(site);
+    const [lead] = await rows<{ lead_id: string }>("SELECT lead_id FROM alerts WHERE id = ?", fired!.id);
+    for (const path of ["/dashboard/alerts", `/dashboard/leads/${lead!.lead_id}`]) {
+      const html = await page(path);
+      expect(html, path).not.toContain("hunter2");
+      expect(html, path).toContain("HTTP 500");
+    }
+  });
+
+  it("finding 8: rows written before the closed list (free text) are shown through it by the API and the dashboard", async () => {
+    const site = await siteWith(`${RECEIVER}/ok/${uid("k")}`);
+    await signal(site, "demo");
+    const [fired] = await alertRows();
+    await settled(fired!.id, 1);
+    const legacy: [stored: string, lastError: string, lastStatus: number | null][] = [
+      ["HTTP 500: <pre>password=hunter2</pre> (gave up after 8 attempts)", "HTTP 500", 500],
+      ["HTTP 404", "HTTP 404", 404],
+      ["HTTP 302: redirect not followed (to http://169.254.169.254/hunter2)", "redirect not followed (HTTP 302)", 302],
+      ["HTTP 521: origin down hunter2", "no response", null],
+      ["network error: connect ECONNREFUSED 10.0.0.1:22 hunter2", "no response", null],
+      ["timeout: no answer within 5000 ms", "no response", null],
+      ["refused: webhook URL points to hunter2.internal; not sent", "refused by the webhook policy", null],
+      ["the site no longer exists; not sent", "site deleted", null],
+    ];
+    const page = await dashboard(site);
+    const [lead] = await rows<{ lead_id: string }>("SELECT lead_id FROM alerts WHERE id = ?", fired!.id);
+    for (const [stored, lastError, lastStatus] of legacy) {
+      await env.DB.prepare("UPDATE alerts SET status = 'failed', last_error = ?2, delivered_at = NULL WHERE id = ?1").bind(fired!.id, stored).run();
+      const view = (await (await admin(`/alerts/${fired!.id}`, site.secretKey)).json()) as { lastError: string; lastStatus: number | null };
+      expect([stored, view.lastError, view.lastStatus]).toEqual([stored, lastError, lastStatus]);
+      for (const path of ["/dashboard/alerts", `/dashboard/leads/${lead!.lead_id}`]) {
+        const html = await page(path);
+        expect([stored, path, html.includes("hunter2"), html.includes(lastError)]).toEqual([stored, path, false, true]);
+      }
+    }
+  });
+
+  it("finding 8: a closed port and a receiver that never answers store the same reason and API fields, settled at the same deadline", async () => {
+    const site = await createSite();
+    const port = (await (await fetch(`${RECEIVER}/__closed-port`)).json()) as number;
+    // One fixed clock (after every insert below) and jitter, so that only the receivers differ.
+    const T = Date.now() + 60_000;
+    const opts = { timeoutMs: 300, now: () => T, random: () => 0.5 };
+    const outcome = async (webhook: string) => {
+      const id = await insertAlert(site, webhook);
+      const t0 = Date.now();
+      const result = await deliverAlert(env, id, opts);
+      const ms = Date.now() - t0;
+      const [row] = await rows<AlertRow>("SELECT * FROM alerts WHERE id = ?", id);
+      const view = (await (await admin(`/alerts/${id}`, site.secretKey)).json()) as Record<string, unknown>;
+      const { id: _id, webhook: _w, createdAt: _c, ...fields } = view;
+      return { result, ms, stored: { status: row!.status, attempts: row!.attempts, last_error: row!.last_error, next_attempt_at: row!.next_attempt_at }, fields };
+    };
+    const closed = await outcome(`http://127.0.0.1:${port}/hook`);
+    const silent = await outcome(`${RECEIVER}/slow/${uid("k")}`);
+    // Behind Cloudflare's proxy the same two cases come back as 521 (refused) and 522 (timed out).
+    const down = await outcome(`${RECEIVER}/origin-down/${uid("k")}`);
+    const timedOut = await outcome(`${RECEIVER}/origin-timeout/${uid("k")}`);
+    console.log(`attempt settled after: closed port ${closed.ms} ms, no answer ${silent.ms} ms, 521 ${down.ms} ms, 522 ${timedOut.ms} ms (timeout 300 ms)`);
+
+    expect(closed.stored).toEqual({ status: "pending", attempts: 1, last_error: "no response", next_attempt_at: T + 60_000 });
+    expect(closed.fields).toMatchObject({ lastError: "no response", lastStatus: null, nextAttemptAt: T + 60_000 });
+    for (const other of [silent, down, timedOut]) {
+      expect(other.result).toBe(closed.result);
+      expect(other.stored).toEqual(closed.stored);
+      expect(other.fields).toEqual(closed.fields);
+    }
+    // A refused connection is not reported before the deadline a silent one runs into.
+    expect(closed.ms).toBeGreaterThanOrEqual(opts.timeoutMs - 5);
+    expect(down.ms).toBeGreaterThanOrEqual(opts.timeoutMs - 5);
+  });
+
+  it("finding 8: refuses special-purpose webhook addresses when the model is saved (192.0.2.2, 203.0.113.5, [3fff::1], 127.0.0.1..)", async () => {
+    const site = await createSite();
+    for (const url of ["https://192.0.2.2/hook", "https://203.0.113.5/hook", "https://192.88.99.1/hook", "https://[3fff::1]/hook", "https://[2001:2::1]/hook", "https://[5f00::1]/hook", "https://127.0.0.1../hook"]) {
+      const res = await admin("/models/dealer", site.secretKey, { method: "PUT", body: hotModel(url) });
+      expect(res.status, url).toBe(400);
+      const body = (await res.json()) as { error: { issues: { path: string }[] } };
+      expect(body.error.issues.map((i) => i.path), url).toContain("triggers.0.webhook");
+    }
+  });
+
+  it("finding 8: refuses a special-purpose address at send time (no request, no echo of the URL)", async () => {
+    const site = await createSite();
+    const id = await insertAlert(site, "https://192.0.2.2/hook?token=hunter2");
+    expect(await deliverAlert(env, id)).toBe("failed");
+    const [a] = await alertRows();
+    expect(a).toMatchObject({ status: "failed", attempts: 0, last_error: "refused by the webhook policy" });
+    expect(await received("host:192.0.2.2")).toEqual([]);
+    const view = (await (await admin(`/alerts/${id}`, site.secretKey)).json()) as { lastError: string; lastStatus: number | null };
+    expect(view).toMatchObject({ lastError: "refused by the webhook policy", lastStatus: null });
+  });
+
+  it("finding 8: a deleted site's alert is failed with 'site deleted'", async () => {
+    const site = await createSite();
+    const id = await insertAlert(site, `${RECEIVER}/ok/${uid("k")}`);
+    await env.DB.prepare("DELETE FROM sites WHERE id = ?").bind(site.id).run();
+    expect(await deliverAlert(env, id)).toBe("failed");
+    expect((await alertRows())[0]).toMatchObject({ status: "failed", attempts: 0, last_error: "site deleted" });
+  });
+});
+
+describe("finding 9: webhook secret rotation signs with both secrets during the grace", () => {
+  /** What POST /v1/admin/keys/rotate does to the webhook secret, written directly. */
+  async function rotate(site: Keys, until: number): Promise<string> {
+    const fresh = "whsec_" + uid("rotated");
+    await env.DB.prepare("UPDATE sites SET webhook_secret_prev = webhook_secret, webhook_secret_prev_until = ?2, webhook_secret = ?3 WHERE id = ?1")
+      .bind(site.id, until, fresh)
+      .run();
+    return fresh;
+  }
+  const signedBy = (key: string, secret: string) => `${RECEIVER}/signed/${key}?secret=${encodeURIComponent(secret)}`;
+
+  it("finding 9: during the grace the header carries sha256=<new>,sha256=<old>; a receiver with either secret accepts it", async () => {
+    const site = await createSite();
+    const old = site.webhookSecret;
+    const until = Date.now() + 3_600_000;
+    const fresh = await rotate(site, until);
+    const [oldKey, newKey] = [uid("k"), uid("k")];
+    const toOld = await insertAlert(site, signedBy(oldKey, old));
+    const toNew = await insertAlert(site, signedBy(newKey, fresh));
+    expect(await deliverAlerts(env, [toOld, toNew])).toEqual(["delivered", "delivered"]);
+
+    for (const [key, id] of [[oldKey, toOld], [newKey, toNew]] as const) {
+      const [r] = await received(key);
+      const parts = r!.headers["x-edgescore-signature"]!.split(",");
+      expect(parts).toEqual([hmac(fresh, r!.body), hmac(old, r!.body)]);
+      expect(r!.headers["x-edgescore-delivery"]).toBe(id);
+    }
+    // Up to the last millisecond of the grace; at `until` the old secret stops signing.
+    const last = await insertAlert(site, signedBy(uid("k"), old));
+    expect(await deliverAlert(env, last, { now: () => until - 1 })).toBe("delivered");
+    const atEnd = uid("k");
+    const ended = await insertAlert(site, signedBy(atEnd, fresh));
+    expect(await deliverAlert(env, ended, { now: () => until })).toBe("delivered");
+    const [r] = await received(atEnd);
+    expect(r!.headers["x-edgescore-signature"]).toBe(hmac(fresh, r!.body));
+  });
+
+  it("finding 9: after the grace only the new secret signs; a receiver still on the old one refuses (401, retried)", async () => {
+    const site = await createSite();
+    const old = site.webhookSecret;
+    const fresh = await rotate(site, Date.now() - 1);
+    const [oldKey, newKey] = [uid("k"), uid("k")];
+    const toOld = await insertAlert(site, signedBy(oldKey, old));
+    const toNew = await insertAlert(site, signedBy(newKey, fresh));
+    expect(await deliverAlerts(env, [toOld, toNew])).toEqual(["retry", "delivered"]);
+    const [rOld] = await received(oldKey);
+    const [rNew] = await received(newKey);
+    expect(rOld!.headers["x-edgescore-signature"]).toBe(hmac(fresh, rOld!.body));
+    expect(rNew!.headers["x-edgescore-signature"]).toBe(hmac(fresh, rNew!.body));
+    const view = (await (await admin(`/alerts/${toOld}`, site.secretKey)).json()) as { lastError: string; lastStatus: number };
+    expect(view).toMatchObject({ lastError: "HTTP 401", lastStatus: 401 });
+  });
+
+  it("finding 9: without a rotation (no previous secret) the header holds one signature", async () => {
+    const key = uid("k");
+    const site = await createSite();
+    const id = await insertAlert(site, signedBy(key, site.webhookSecret));
+    expect(await deliverAlert(env, id)).toBe("delivered");
+    const [r] = await received(key);
+    expectSigned(r!, site.webhookSecret, id);
   });
 });

@@ -17,7 +17,8 @@
 import type { Bindings } from "../env";
 import { checkWebhookUrl } from "../net/webhook-url";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
-import { DELIVERY_HEADER, SIGNATURE_HEADER, USER_AGENT, signature, webhookBody, type AlertPayload } from "./sign";
+import { NO_RESPONSE, REFUSED_BY_POLICY, SITE_DELETED, reasonForStatus } from "./reasons";
+import { DELIVERY_HEADER, SIGNATURE_HEADER, USER_AGENT, signatureHeader, signingSecrets, webhookBody, type AlertPayload } from "./sign";
 import { claim, dueIds, settle, type ClaimedAlert, type Outcome } from "./store";
 
 export const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -78,48 +79,43 @@ export async function deliverDue(
 }
 
 async function attempt(env: Env, a: ClaimedAlert, opts: DeliverOptions, now: () => number): Promise<Outcome> {
+  const startedAt = now();
   if (!a.webhook) return { kind: "no_webhook" };
   // Re-checked at send time: the row may predate the policy or have been changed elsewhere.
-  const refused = checkWebhookUrl(a.webhook, { allowHttpLocalhost: env.ENVIRONMENT === "dev" });
-  if (refused) return { kind: "failed", error: `refused: ${refused}; not sent`, requested: false };
-  if (!a.secret) return { kind: "failed", error: "the site no longer exists; not sent", requested: false };
+  if (checkWebhookUrl(a.webhook, { allowHttpLocalhost: env.ENVIRONMENT === "dev" })) return { kind: "failed", error: REFUSED_BY_POLICY, requested: false };
+  if (!a.secret) return { kind: "failed", error: SITE_DELETED, requested: false };
 
   const body = webhookBody(JSON.parse(a.payload) as AlertPayload);
+  const secrets = signingSecrets({ secret: a.secret, prev: a.secret_prev, prevUntil: a.secret_prev_until }, startedAt);
   const error = await post(a.webhook, body, {
     "Content-Type": "application/json",
     "User-Agent": USER_AGENT,
-    [SIGNATURE_HEADER]: await signature(a.secret, body),
+    [SIGNATURE_HEADER]: await signatureHeader(secrets, body),
     [DELIVERY_HEADER]: a.id,
   }, opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
   if (error === null) return { kind: "delivered", at: now() };
-  if (a.attempts >= MAX_ATTEMPTS) return { kind: "failed", error: `${error} (gave up after ${a.attempts} attempts)`, requested: true };
-  return { kind: "retry", error, nextAt: now() + retryDelayMs(a.attempts, opts.random) };
+  if (a.attempts >= MAX_ATTEMPTS) return { kind: "failed", error, requested: true };
+  // Counted from the attempt's start, not its end: how long the receiver took must not show.
+  return { kind: "retry", error, nextAt: startedAt + retryDelayMs(a.attempts, opts.random) };
 }
 
-/** null on a 2xx; otherwise what went wrong, for `last_error` (never a secret). */
+/** null on a 2xx; otherwise a reason from the closed list in ./reasons (never the receiver's words). */
 async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string | null> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  let res: Response;
+  const deadline = Date.now() + timeoutMs;
+  let reason: string | null;
   try {
     // Never follow redirects: a 3xx could point anywhere (metadata service, private network),
     // past the URL check. It counts as a failed attempt.
-    res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal });
-  } catch (err) {
-    const name = err instanceof Error ? err.name : "";
-    if (name === "TimeoutError" || name === "AbortError" || signal.aborted) return `timeout: no answer within ${timeoutMs} ms`;
-    return `network error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
-  }
-  if (res.status >= 200 && res.status < 300) {
+    const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+    // Never read: an error page can hold anything, and nothing of it is kept.
     await res.body?.cancel().catch(() => {});
-    return null;
+    reason = reasonForStatus(res.status);
+  } catch {
+    // Refused, reset, DNS, TLS or timed out: all the same to the caller.
+    reason = NO_RESPONSE;
   }
-  if (res.status >= 300 && res.status < 400) {
-    await res.body?.cancel().catch(() => {});
-    return `HTTP ${res.status}: redirect not followed${res.headers.get("location") ? ` (to ${res.headers.get("location")!.slice(0, 200)})` : ""}`;
-  }
-  let snippet = "";
-  try {
-    snippet = (await res.text()).replace(/\s+/g, " ").trim().slice(0, 200);
-  } catch {}
-  return `HTTP ${res.status}${snippet ? `: ${snippet}` : ""}`;
+  // A refused connection fails in milliseconds, a silent port at the timeout: settle both at the
+  // deadline, so the moment the reason appears in the API does not tell them apart either.
+  if (reason === NO_RESPONSE) await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+  return reason;
 }

@@ -3,7 +3,10 @@
 // Body: the payload stored with the alert when it fired (`{id, site, model, trigger, lead, events,
 // ts}`) plus a Slack-compatible `text` line, serialised once per attempt from the same stored
 // payload, so every attempt carries the same bytes. Signature: `sha256=` + hex HMAC-SHA256 of
-// exactly those bytes under the site's webhook secret.
+// exactly those bytes under the site's webhook secret. During the grace period after a rotation
+// (POST /v1/admin/keys/rotate) the header lists two, Stripe-style, the new secret's first:
+// `sha256=<new>,sha256=<old>`; a receiver accepts any listed signature, so one that still
+// knows only the old secret keeps working until it is updated.
 import { hmacSha256Hex } from "../lib/crypto";
 
 export const SIGNATURE_HEADER = "X-EdgeScore-Signature";
@@ -22,6 +25,22 @@ export interface AlertPayload {
 
 export async function signature(secret: string, rawBody: string): Promise<string> {
   return "sha256=" + (await hmacSha256Hex(secret, rawBody));
+}
+
+export interface SiteSecrets {
+  secret: string;
+  prev: string | null;
+  prevUntil: number | null;
+}
+
+/** The secrets that sign at `now`: the current one, and the previous one until its grace ends. */
+export function signingSecrets(s: SiteSecrets, now: number): string[] {
+  return s.prev && s.prevUntil !== null && now < s.prevUntil ? [s.secret, s.prev] : [s.secret];
+}
+
+/** The X-EdgeScore-Signature value: one `sha256=<hex>` per secret, in order, comma-separated. */
+export async function signatureHeader(secrets: readonly string[], rawBody: string): Promise<string> {
+  return (await Promise.all(secrets.map((s) => signature(s, rawBody)))).join(",");
 }
 
 /** Slack escapes: `&`, `<` and `>` are control characters in its message text. */

@@ -13,6 +13,7 @@
 // = <our lease>`, so a worker whose lease expired cannot overwrite a newer claim's outcome.
 
 import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { readReason } from "./reasons";
 export type AlertStatus = "pending" | "delivered" | "failed" | "no_webhook";
 export const ALERT_STATUSES: AlertStatus[] = ["pending", "delivered", "failed", "no_webhook"];
 
@@ -28,7 +29,10 @@ export interface ClaimedAlert {
   payload: string;
   attempts: number;
   claimed_until: number;
+  /** The site's webhook secrets (null: the site was deleted); the previous one signs until prev_until. */
   secret: string | null;
+  secret_prev: string | null;
+  secret_prev_until: number | null;
 }
 
 const DUE = `status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?2) AND (claimed_until IS NULL OR claimed_until <= ?2)`;
@@ -39,7 +43,9 @@ export async function claim(db: D1Database, id: string, now: number): Promise<Cl
       `UPDATE alerts SET attempts = attempts + 1, claimed_until = ?3
        WHERE id = ?1 AND ${DUE}
        RETURNING id, site_id, model, trigger_id, webhook, payload, attempts, claimed_until,
-         (SELECT webhook_secret FROM sites WHERE sites.id = alerts.site_id) AS secret`,
+         (SELECT webhook_secret FROM sites WHERE sites.id = alerts.site_id) AS secret,
+         (SELECT webhook_secret_prev FROM sites WHERE sites.id = alerts.site_id) AS secret_prev,
+         (SELECT webhook_secret_prev_until FROM sites WHERE sites.id = alerts.site_id) AS secret_prev_until`,
     )
     .bind(id, now, now + LEASE_MS)
     .first<ClaimedAlert>();
@@ -103,7 +109,10 @@ export interface AlertView {
   webhook: string | null;
   status: AlertStatus;
   attempts: number;
+  /** A reason from the closed list in ./reasons, e.g. "HTTP 500", "no response". */
   lastError: string | null;
+  /** The receiver's HTTP status behind lastError, when it answered. */
+  lastStatus: number | null;
   nextAttemptAt: number | null;
   createdAt: number;
   deliveredAt: number | null;
@@ -140,7 +149,7 @@ function toView(r: AlertRow): AlertView {
     webhook: r.webhook,
     status: r.status,
     attempts: r.attempts,
-    lastError: r.last_error,
+    ...readReason(r.last_error),
     // A pending alert whose next attempt is due is "now" (the cron or the request sends it).
     nextAttemptAt: r.status === "pending" ? r.next_attempt_at : null,
     createdAt: r.created_at,
