@@ -2,6 +2,8 @@ import type { Child } from "hono/jsx";
 import { qs } from "../api";
 import { Bar, Csrf, fmtNum, jsonText, Layout, leadLabel, Msg, SafeLink, TierBadge, When } from "../layout";
 import type { LeadDetail, ModelScore } from "../types";
+// Older rows hold free text (a receiver's error page); only the closed list of reasons is shown.
+import { readReason } from "../../alerts/reasons";
 
 export interface LeadView {
   site: { name: string };
@@ -201,7 +203,7 @@ export function LeadPage(v: LeadView) {
                       <span class={`badge s-${a.status}`}>{a.status.replace("_", " ")}</span>
                     </td>
                     <td data-label="Attempts" class="num">{a.attempts}</td>
-                    <td data-label="Delivered / error" class="small">{a.delivered_at ? <When ms={a.delivered_at} /> : (a.last_error ?? "—")}</td>
+                    <td data-label="Delivered / error" class="small">{a.delivered_at ? <When ms={a.delivered_at} /> : (readReason(a.last_error).lastError ?? "—")}</td>
                   </tr>
                 ))}
               </tbody>
