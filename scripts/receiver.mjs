@@ -16,10 +16,19 @@ const MAX_BODY = 256 * 1024;
 /** The car-dealer demo site's keys in .demo-keys.json (one entry per demo site, or a single site). */
 export const dealerKeys = (all) => all?.dealer ?? all;
 
+/**
+ * True when any signature listed in the header matches: after a secret rotation EdgeScore signs
+ * with the new and the old secret for a grace period (`sha256=<new>,sha256=<old>`), so a
+ * receiver keeps working whichever of the two it knows. Constant-time compare.
+ */
 export function verifySignature(secret, rawBody, header) {
   const expected = Buffer.from("sha256=" + createHmac("sha256", secret).update(rawBody).digest("hex"));
-  const got = Buffer.from(String(header ?? ""));
-  return got.length === expected.length && timingSafeEqual(got, expected);
+  return String(header ?? "")
+    .split(",")
+    .some((sig) => {
+      const got = Buffer.from(sig.trim());
+      return got.length === expected.length && timingSafeEqual(got, expected);
+    });
 }
 
 const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
