@@ -2,7 +2,7 @@
 // setup on a fresh local D1: the real snippet, the seeded demo site, its model
 // and catalog. Views and a cart make the shopper warm; the promo banner and
 // the recommendations appear.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -78,5 +78,55 @@ describe.skipIf(!run)("the demo shop in Chromium", () => {
     const ids = await page.$$eval("#recs .rec", (els) => els.map((e) => e.getAttribute("data-id")));
     expect(ids).not.toContain("wool-socks");
     expect(errors).toEqual([]);
+  });
+
+  it("finding 11: a product name planted by a beacon is shown as text on the shop page; no script runs", async () => {
+    const NAME = `<img src=x onerror="window.__pwned=1">`;
+    // Any browser can teach the catalog a new product: view the boots, then a
+    // product of its own making in the same session (a co-view with the boots).
+    const attacker: Page = await (await browser!.newContext({ userAgent: UA })).newPage();
+    await attacker.goto(`${base}/demo/shop/index.html`);
+    await attacker.evaluate((name) => {
+      window.edgescore!("product", { id: "trail-boots" });
+      window.edgescore!("product", { id: "evil-1", name, price: 1 });
+    }, NAME);
+
+    const ctx = await browser!.newContext({ userAgent: UA });
+    const page: Page = await ctx.newPage();
+    const dialogs: string[] = [];
+    const errors: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    page.on("pageerror", (e) => errors.push(String(e)));
+    // The boots' recommendations start with what was viewed with them: the planted product.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${base}/demo/shop/product.html?id=trail-boots`);
+          await page.waitForSelector("#recs .rec", { timeout: 15_000 });
+          return page.$$eval("#recs .rec", (els) => els.map((e) => e.getAttribute("data-id")));
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toContain("evil-1");
+    const shown = await page.$eval('#recs .rec[data-id="evil-1"] a', (a) => ({ text: a.textContent, html: a.innerHTML }));
+    expect(shown.text).toBe(NAME);
+    expect(shown.html).toBe("&lt;img src=x onerror=\"window.__pwned=1\"&gt;");
+    expect(await page.$$eval("#recs img", (els) => els.length)).toBe(0);
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe("the demo pages' source", () => {
+  it("finding 11: no demo page builds markup from strings (innerHTML, insertAdjacentHTML, document.write)", () => {
+    const dir = join(import.meta.dirname, "../../demo");
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => /\.(html|js)$/.test(f));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) expect(readFileSync(join(dir, f), "utf8"), f).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\.html\(/);
   });
 });
