@@ -12,8 +12,13 @@ const catalog = [
 const view = (id: string) => event("product_view", { props: { id } });
 
 type Item = { id: string; reason: string };
+/** GET /v1/recommendations; a `visitor=` in `q` travels in the X-EdgeScore-Visitor header, never the URL. */
 async function recs(site: Keys, q: string): Promise<Item[]> {
-  const res = await call(`/v1/recommendations?site=${site.publicKey}&${q}`, { headers: { origin: ORIGIN } });
+  const params = new URLSearchParams(q);
+  const visitor = params.get("visitor");
+  params.delete("visitor");
+  const headers: Record<string, string> = { origin: ORIGIN, ...(visitor === null ? {} : { "X-EdgeScore-Visitor": visitor }) };
+  const res = await call(`/v1/recommendations?site=${site.publicKey}&${params}`, { headers });
   expect(res.status).toBe(200);
   return ((await res.json()) as { items: Item[] }).items;
 }
@@ -85,7 +90,7 @@ describe("recommendations", () => {
   it("hints carry recommendations when asked", async () => {
     const site = await createSite();
     await admin("/products", site.secretKey, { method: "PUT", body: { products: catalog } });
-    const res = await call(`/v1/hints?site=${site.publicKey}&visitor=x&recommend=2&product=boots`, { headers: { origin: ORIGIN } });
+    const res = await call(`/v1/hints?site=${site.publicKey}&recommend=2&product=boots`, { headers: { origin: ORIGIN, "X-EdgeScore-Visitor": "x" } });
     const body = (await res.json()) as { recommendations: Item[] };
     expect(body.recommendations.map((i) => i.reason)).toEqual(["popular", "popular"]);
     expect(body.recommendations.map((i) => i.id)).not.toContain("boots");

@@ -3,6 +3,7 @@
 // never the current product, never what the visitor bought; each with a reason.
 // One D1 round trip; unknown visitors and products simply fall through to popular.
 import { purchasedIds, type Product } from "./catalog";
+import { isHttpUrl } from "./product-urls";
 
 export type Reason = "viewed-together" | "category" | "popular";
 export interface Recommendation extends Product {
@@ -45,7 +46,8 @@ export async function recommend(
       if (out.length >= limit) return;
       if (exclude.has(p.id)) continue;
       exclude.add(p.id);
-      out.push({ ...p, reason });
+      // Rows stored before links were checked may hold anything: only http(s) goes out.
+      out.push({ ...p, url: isHttpUrl(p.url) ? p.url : null, image: isHttpUrl(p.image) ? p.image : null, reason });
     }
   };
   take(co!.results as unknown as Product[], "viewed-together");

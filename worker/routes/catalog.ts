@@ -8,11 +8,14 @@ import { parseOrThrow } from "../http/validate";
 import { text } from "../lib/zod";
 import { getModel } from "../models/models";
 import { promoSql } from "../promos/promos";
-import { catalogSql } from "../recommend/catalog";
+import { catalogSql, type ProductImport } from "../recommend/catalog";
+import { isHttpUrl, MAX_URL_LENGTH } from "../recommend/product-urls";
 
 export const catalogRoutes = new Hono<AppEnv>();
 
 const optional = (max: number) => z.optional(z.nullable(text(max)));
+// Recommendations put these into every visitor's page: only absolute http(s) links.
+const link = z.optional(z.nullable(z.string().check(z.maxLength(MAX_URL_LENGTH), z.refine(isHttpUrl, "must be an absolute http(s) URL"))));
 const productsBody = z.object({
   products: z
     .array(
@@ -21,37 +24,41 @@ const productsBody = z.object({
         name: optional(500),
         category: optional(128),
         price: z.optional(z.nullable(z.number().check(z.gte(0), z.lte(1e12)))),
-        url: optional(2048),
-        image: optional(2048),
+        url: link,
+        image: link,
       }),
     )
     .check(z.minLength(1), z.maxLength(500)),
 });
 
+/**
+ * The merchant's catalog: imported products are theirs (beacons only count views from then
+ * on). A field left out keeps its current value, `null` clears it; a product given twice
+ * takes its last entry.
+ */
 catalogRoutes.put("/products", async (c) => {
   const body = parseOrThrow(productsBody, await readJson(c, 512 * 1024), "catalog");
   const site = c.get("site");
-  const items = body.products.map((p) => ({
-    id: p.id,
-    name: p.name ?? null,
-    category: p.category ?? null,
-    price: p.price ?? null,
-    url: p.url ?? null,
-    image: p.image ?? null,
-    views: 0,
-  }));
+  const byId = new Map<string, ProductImport>();
+  for (const p of body.products) {
+    const item: ProductImport = { id: p.id };
+    for (const k of ["name", "category", "price", "url", "image"] as const) if (p[k] !== undefined) Object.assign(item, { [k]: p[k] });
+    byId.set(p.id, item);
+  }
+  const items = [...byId.values()];
   // 100 products per statement keeps each bound JSON well under D1's limits.
+  const now = Date.now();
   const stmts = [];
-  for (let i = 0; i < items.length; i += 100) stmts.push(catalogSql.upsert(c.env.DB, site.id, Date.now(), items.slice(i, i + 100)));
+  for (let i = 0; i < items.length; i += 100) stmts.push(...catalogSql.importProducts(c.env.DB, site.id, now, items.slice(i, i + 100)));
   await c.env.DB.batch(stmts);
-  return c.json({ imported: items.length });
+  return c.json({ imported: body.products.length });
 });
 
 catalogRoutes.get("/products", async (c) => {
-  const rows = await c.env.DB.prepare("SELECT id, name, category, price, url, image, views FROM products WHERE site_id = ?1 ORDER BY views DESC, id LIMIT 500")
+  const rows = await c.env.DB.prepare("SELECT id, name, category, price, url, image, views, imported = 1 AS imported FROM products WHERE site_id = ?1 ORDER BY views DESC, id LIMIT 500")
     .bind(c.get("site").id)
     .all();
-  return c.json({ products: rows.results });
+  return c.json({ products: rows.results.map((r) => ({ ...r, imported: r.imported === 1 })) });
 });
 
 /** Every promo of every model: its codes and which lead holds which. */
