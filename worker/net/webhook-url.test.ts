@@ -141,8 +141,8 @@ describe("finding 8: the webhook policy refuses every special-purpose, multicast
     const v4 = (n: bigint) => [24n, 16n, 8n, 0n].map((s) => (n >> s) & 255n).join(".");
     const v6 = (n: bigint) => `[${[112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((s) => ((n >> s) & 0xffffn).toString(16)).join(":")}]`;
     const hosts = [
-      ...IPV4_REFUSED.flatMap(([cidr]) => ends(cidr, 32).map(v4)),
-      ...IPV6_REFUSED.flatMap(([cidr]) => ends(cidr, 128).map(v6)),
+      ...IPV4_REFUSED.flatMap((cidr) => ends(cidr, 32).map(v4)),
+      ...IPV6_REFUSED.flatMap((cidr) => ends(cidr, 128).map(v6)),
     ];
     expect(hosts.length).toBe(2 * (IPV4_REFUSED.length + IPV6_REFUSED.length));
     expect(verdicts(hosts)).toEqual(hosts.map((h) => [h, h.startsWith("[") ? V6 : V4]));

@@ -18,59 +18,79 @@ const MAX_URL_LENGTH = 2048;
 const LOOPBACK_DEV_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
- * Refused IPv4 space: every row of the IANA IPv4 Special-Purpose Address Registry (RFC 6890
- * and updates; rows nested in a wider one are named in its comment), multicast and the
- * reserved block. Refused whether or not the registry marks a row "globally reachable":
- * anycast relays and AS112 sinks are not webhook receivers.
+ * Refused IPv4 space: every row of the IANA IPv4 Special-Purpose Address Registry (RFC 6890 and
+ * updates; rows nested in a wider row follow it, marked "in …"), then multicast and the
+ * reserved block. Refused whether or not the registry marks a row "globally reachable": anycast
+ * relays and AS112 sinks are not webhook receivers.
  */
-export const IPV4_REFUSED: readonly (readonly [cidr: string, name: string])[] = [
-  ["0.0.0.0/8", "this network (RFC 791); 0.0.0.0/32 this host"],
-  ["10.0.0.0/8", "private use (RFC 1918)"],
-  ["100.64.0.0/10", "shared address space, carrier-grade NAT (RFC 6598)"],
-  ["127.0.0.0/8", "loopback (RFC 1122)"],
-  ["169.254.0.0/16", "link local (RFC 3927), cloud metadata 169.254.169.254"],
-  ["172.16.0.0/12", "private use (RFC 1918)"],
-  ["192.0.0.0/24", "IETF protocol assignments (RFC 6890): DS-Lite 192.0.0.0/29, dummy .8, PCP .9, TURN .10, NAT64 discovery .170/.171"],
-  ["192.0.2.0/24", "documentation TEST-NET-1 (RFC 5737)"],
-  ["192.31.196.0/24", "AS112-v4 (RFC 7535)"],
-  ["192.52.193.0/24", "AMT (RFC 7450)"],
-  ["192.88.99.0/24", "deprecated 6to4 relay anycast (RFC 7526), 6a44 relay 192.88.99.2"],
-  ["192.168.0.0/16", "private use (RFC 1918)"],
-  ["192.175.48.0/24", "direct delegation AS112 service (RFC 7534)"],
-  ["198.18.0.0/15", "benchmarking (RFC 2544)"],
-  ["198.51.100.0/24", "documentation TEST-NET-2 (RFC 5737)"],
-  ["203.0.113.0/24", "documentation TEST-NET-3 (RFC 5737)"],
-  ["224.0.0.0/4", "multicast (RFC 5771)"],
-  ["240.0.0.0/4", "reserved (RFC 1112), 255.255.255.255/32 limited broadcast (RFC 919)"],
+export const IPV4_REFUSED: readonly string[] = [
+  "0.0.0.0/8", // "this network" (RFC 791)
+  "0.0.0.0/32", // in 0/8: "this host on this network" (RFC 1122)
+  "10.0.0.0/8", // private use (RFC 1918)
+  "100.64.0.0/10", // shared address space, carrier-grade NAT (RFC 6598)
+  "127.0.0.0/8", // loopback (RFC 1122)
+  "169.254.0.0/16", // link local (RFC 3927), cloud metadata at 169.254.169.254
+  "172.16.0.0/12", // private use (RFC 1918)
+  "192.0.0.0/24", // IETF protocol assignments (RFC 6890)
+  "192.0.0.0/29", // in 192.0.0.0/24: IPv4 service continuity prefix, DS-Lite (RFC 7335)
+  "192.0.0.8/32", // in 192.0.0.0/24: IPv4 dummy address (RFC 7600)
+  "192.0.0.9/32", // in 192.0.0.0/24: port control protocol anycast (RFC 7723)
+  "192.0.0.10/32", // in 192.0.0.0/24: TURN anycast (RFC 8155)
+  "192.0.0.170/32", // in 192.0.0.0/24: NAT64/DNS64 discovery (RFC 8880)
+  "192.0.0.171/32", // in 192.0.0.0/24: NAT64/DNS64 discovery (RFC 8880)
+  "192.0.2.0/24", // documentation, TEST-NET-1 (RFC 5737)
+  "192.31.196.0/24", // AS112-v4 (RFC 7535)
+  "192.52.193.0/24", // AMT (RFC 7450)
+  "192.88.99.0/24", // deprecated 6to4 relay anycast (RFC 7526)
+  "192.88.99.2/32", // in 192.88.99.0/24: 6a44 relay anycast (RFC 6751)
+  "192.168.0.0/16", // private use (RFC 1918)
+  "192.175.48.0/24", // direct delegation AS112 service (RFC 7534)
+  "198.18.0.0/15", // benchmarking (RFC 2544)
+  "198.51.100.0/24", // documentation, TEST-NET-2 (RFC 5737)
+  "203.0.113.0/24", // documentation, TEST-NET-3 (RFC 5737)
+  "224.0.0.0/4", // multicast (RFC 5771), not in the registry
+  "240.0.0.0/4", // reserved (RFC 1112)
+  "255.255.255.255/32", // in 240/4: limited broadcast (RFC 919)
 ];
 
 /**
  * Refused IPv6 space: every row of the IANA IPv6 Special-Purpose Address Registry (RFC 6890 and
- * updates), then everything outside 2000::/3, the only block IANA allocates unicast from (the
- * IPv6 Address Space registry marks the rest reserved, multicast, link- or site-local). The
- * first rows are inside the last three; they stay listed so the table reads like the registry.
+ * updates; nested rows marked "in …"), then everything outside 2000::/3, the only block IANA
+ * allocates global unicast from (its IPv6 Address Space registry marks the rest reserved by the
+ * IETF, unique local, link-local or multicast). Many registry rows lie in those last three too;
+ * they stay listed so the table reads like the registry.
  */
-export const IPV6_REFUSED: readonly (readonly [cidr: string, name: string])[] = [
-  ["::/128", "unspecified (RFC 4291)"],
-  ["::1/128", "loopback (RFC 4291)"],
-  ["::ffff:0:0/96", "IPv4-mapped (RFC 4291)"],
-  ["64:ff9b::/96", "IPv4/IPv6 translation, NAT64 (RFC 6052)"],
-  ["64:ff9b:1::/48", "local-use IPv4/IPv6 translation (RFC 8215)"],
-  ["100::/64", "discard-only (RFC 6666)"],
-  ["100:0:0:1::/64", "dummy IPv6 prefix (RFC 9780)"],
-  ["2001::/23", "IETF protocol assignments (RFC 2928): TEREDO 2001::/32, PCP/TURN/DNS-SD anycast 2001:1::1-3, benchmarking 2001:2::/48, AMT 2001:3::/32, AS112-v6 2001:4:112::/48, ORCHID 2001:10::/28, ORCHIDv2 2001:20::/28, drone remote ID 2001:30::/28"],
-  ["2001:db8::/32", "documentation (RFC 3849)"],
-  ["2002::/16", "6to4 (RFC 3056)"],
-  ["2620:4f:8000::/48", "direct delegation AS112 service (RFC 7534)"],
-  ["3fff::/20", "documentation (RFC 9637)"],
-  ["5f00::/16", "segment routing SRv6 SIDs (RFC 9602)"],
-  ["fc00::/7", "unique local (RFC 4193)"],
-  ["fe80::/10", "link-local unicast (RFC 4291)"],
-  ["fec0::/10", "site-local, deprecated (RFC 3879)"],
-  ["ff00::/8", "multicast (RFC 4291)"],
-  ["::/3", "reserved by the IETF, not global unicast (::/8 … 1000::/4)"],
-  ["4000::/2", "reserved by the IETF, not global unicast (4000::/3, 6000::/3)"],
-  ["8000::/1", "reserved by the IETF, not global unicast (8000::/3 … fe00::/9), ULA, link-local, multicast"],
+export const IPV6_REFUSED: readonly string[] = [
+  "::1/128", // loopback (RFC 4291)
+  "::/128", // unspecified (RFC 4291)
+  "::ffff:0:0/96", // IPv4-mapped (RFC 4291)
+  "64:ff9b::/96", // IPv4/IPv6 translation, NAT64 well-known prefix (RFC 6052)
+  "64:ff9b:1::/48", // local-use IPv4/IPv6 translation (RFC 8215)
+  "100::/64", // discard-only (RFC 6666)
+  "100:0:0:1::/64", // dummy IPv6 prefix (RFC 9780)
+  "2001::/23", // IETF protocol assignments (RFC 2928)
+  "2001::/32", // in 2001::/23: TEREDO (RFC 4380)
+  "2001:1::1/128", // in 2001::/23: port control protocol anycast (RFC 7723)
+  "2001:1::2/128", // in 2001::/23: TURN anycast (RFC 8155)
+  "2001:1::3/128", // in 2001::/23: DNS-SD service registration protocol anycast (RFC 9665)
+  "2001:2::/48", // in 2001::/23: benchmarking (RFC 5180)
+  "2001:3::/32", // in 2001::/23: AMT (RFC 7450)
+  "2001:4:112::/48", // in 2001::/23: AS112-v6 (RFC 7535)
+  "2001:10::/28", // in 2001::/23: deprecated ORCHID (RFC 4843)
+  "2001:20::/28", // in 2001::/23: ORCHIDv2 (RFC 7343)
+  "2001:30::/28", // in 2001::/23: drone remote ID entity tags (RFC 9374)
+  "2001:db8::/32", // documentation (RFC 3849)
+  "2002::/16", // 6to4 (RFC 3056)
+  "2620:4f:8000::/48", // direct delegation AS112 service (RFC 7534)
+  "3fff::/20", // documentation (RFC 9637)
+  "5f00::/16", // segment routing SRv6 SIDs (RFC 9602)
+  "fc00::/7", // unique local (RFC 4193)
+  "fe80::/10", // link-local unicast (RFC 4291)
+  "fec0::/10", // deprecated site-local (RFC 3879), not in the registry
+  "ff00::/8", // multicast (RFC 4291), not in the registry
+  "::/3", // reserved by the IETF: ::/8, 100::/8, 200::/7, 400::/6, 800::/5, 1000::/4
+  "4000::/2", // reserved by the IETF: 4000::/3, 6000::/3
+  "8000::/1", // reserved by the IETF 8000::/3 … f800::/6, fe00::/9; and fc00::/7, fe80::/10, ff00::/8 above
 ];
 
 interface Prefix {
@@ -158,8 +178,8 @@ function inPrefix(a: Uint8Array, p: Prefix): boolean {
   return true;
 }
 
-function compile(rows: readonly (readonly [string, string])[], parse: (s: string) => Uint8Array | null): Prefix[] {
-  return rows.map(([cidr]) => {
+function compile(rows: readonly string[], parse: (s: string) => Uint8Array | null): Prefix[] {
+  return rows.map((cidr) => {
     const [addr = "", len = ""] = cidr.split("/");
     const bytes = parse(addr);
     const bits = /^\d{1,3}$/.test(len) ? Number(len) : -1;
