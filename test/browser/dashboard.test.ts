@@ -97,6 +97,9 @@ describe.skipIf(!run)("dashboard in Chromium", () => {
     expect(page.url()).not.toContain("sk_");
     const [cookie] = (await ctx.cookies()).filter((c) => c.name === "es_dash");
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/dashboard" });
+    // A random session id, never the key (finding 9).
+    expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(cookie!.value).not.toContain("sk_");
     expect(await page.evaluate(() => document.cookie)).toBe("");
   });
 
@@ -231,6 +234,7 @@ describe.skipIf(!run)("dashboard in Chromium", () => {
       ["review", "/dashboard/review"],
       ["install", "/dashboard/install"],
       ["alerts", "/dashboard/alerts"],
+      ["keys", "/dashboard/keys"],
     ]) {
       await p.goto(dev.worker + path);
       const width = await p.evaluate(() => document.documentElement.scrollWidth);
@@ -245,15 +249,43 @@ describe.skipIf(!run)("dashboard in Chromium", () => {
     expect(await page.locator("h1").textContent()).toContain("EdgeScore");
     await shot("landing");
     await page.goto(dev.worker + "/dashboard/");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.waitForURL(/\/dashboard\/login\?out=1/);
     expect((await ctx.cookies()).filter((c) => c.name === "es_dash")).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(cspErrors).toEqual([]);
   });
 
+  it("finding 9: sign out everywhere ends the sessions of every browser", async () => {
+    const signIn = async (c: BrowserContext) => {
+      const p = await c.newPage();
+      await p.goto(dev.worker + "/dashboard/login");
+      await p.getByLabel("Site secret key").fill(dev.keys.secretKey);
+      await p.getByRole("button", { name: "Sign in" }).click();
+      await p.waitForURL(/\/dashboard\/$/);
+      return p;
+    };
+    const other = await browser.newContext({ userAgent: UA, viewport: { width: 1280, height: 900 } });
+    const [p1, p2] = [await signIn(ctx), await signIn(other)];
+    await p1.goto(dev.worker + "/dashboard/keys");
+    expect(await p1.locator("h1").textContent()).toBe("Keys");
+    await shot("keys", p1);
+    await p1.getByRole("button", { name: "Sign out everywhere" }).first().click();
+    await p1.waitForURL(/\/dashboard\/login\?out=all/);
+    await p2.goto(dev.worker + "/dashboard/");
+    expect(new URL(p2.url()).pathname).toBe("/dashboard/login");
+    await p1.close();
+    await other.close();
+  });
+
   it("page weight of the leads page and the lead page (HTML + CSS + JS, gzip)", async () => {
-    const cookie = `es_dash=${dev.keys.secretKey}`;
+    const signIn = await fetch(dev.worker + "/dashboard/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ key: dev.keys.secretKey }).toString(),
+      redirect: "manual",
+    });
+    const cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
     const body = async (path: string, auth = true) => Buffer.from(await (await fetch(dev.worker + path, { headers: auth ? { cookie } : {} })).arrayBuffer());
     const leadsHtml = await body("/dashboard/");
     const css = /href="(\/dashboard\/assets\/[^"]+\.css)"/.exec(leadsHtml.toString())![1]!;

@@ -1,8 +1,12 @@
 // The dashboard is an in-process client of the admin API: each call goes through
-// the same Hono app (validation, errors, auth) with the signed-in site's secret key,
-// without a network hop. Only the dashboard's own model preview reads D1 directly.
+// the same Hono app (validation, errors, auth) without a network hop, as the site
+// the session authenticated (siteRequest in worker/http/auth.ts: the site rides on
+// the Request object, no key or header involved). Only the dashboard's own model
+// preview reads D1 directly.
 import type { Context, Hono } from "hono";
+import { siteRequest } from "../http/auth";
 import type { Issue } from "../http/errors";
+import type { Site } from "../sites/sites";
 
 export interface ApiError {
   code: string;
@@ -21,11 +25,12 @@ export interface ApiResult<T> {
 
 export type Api = <T = unknown>(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: string) => Promise<ApiResult<T>>;
 
-export function apiClient(app: Hono<any>, c: Context, key: string): Api {
+export function apiClient(app: Hono<any>, c: Context, site: Site): Api {
   return async <T>(method: string, path: string, body?: string): Promise<ApiResult<T>> => {
-    const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+    const headers: Record<string, string> = {};
     if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await app.request(`/v1/admin${path}`, { method, headers, ...(body === undefined ? {} : { body }) }, c.env, c.executionCtx);
+    const req = siteRequest(site, `https://in-process.invalid/v1/admin${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+    const res = await app.fetch(req, c.env, c.executionCtx);
     let json: unknown = null;
     if (res.status !== 204) {
       try {

@@ -19,7 +19,8 @@ header.top a{color:#e5e7eb;text-decoration:none;padding:.35rem .2rem}
 header.top a[aria-current=page]{color:#fff;border-bottom:2px solid #f59e0b}
 header.top .brand{font-weight:700;color:#fff;margin-right:.5rem}
 header.top nav{display:flex;flex-wrap:wrap;gap:.25rem .9rem}
-header.top .who{margin-left:auto;display:flex;align-items:center;gap:.5rem;color:#cbd5e1;font-size:.9rem}
+header.top .who{margin-left:auto;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;color:#cbd5e1;font-size:.9rem}
+header.top .who form{margin:0}
 header.top .who button{background:transparent;color:#e5e7eb;border:1px solid #6b7280}
 main{max-width:1200px;margin:0 auto;padding:1rem}
 h1{font-size:1.5rem;margin:.25rem 0 1rem}
@@ -76,6 +77,8 @@ ul.issues{margin:.4rem 0 0;padding-left:1.2rem}
 .pager{display:flex;gap:1rem;margin:1rem 0}
 details summary{cursor:pointer}
 .lead-name{font-weight:600}
+.claim{display:inline-block;margin:.15rem .3rem 0 0;padding:0 .4rem;border:1px solid var(--line);border-radius:999px;font-size:.8rem;color:var(--mut)}
+.badge.unv{background:#fff;color:var(--warm);border:1px solid var(--warm)}
 @media (max-width:700px){
  main{padding:.75rem}
  table.cards,table.cards tbody,table.cards tr,table.cards td{display:block;width:100%}

@@ -1,14 +1,14 @@
 // The dashboard's Hono environment: the app's bindings, plus what a signed-in
-// request carries (the site, its secret key from the cookie, the CSRF token and
-// the in-process client of the admin API).
+// request carries (the site, its session, the session's CSRF token and the
+// in-process client of the admin API).
 import type { Bindings } from "../env";
 import type { Site } from "../sites/sites";
 import type { Api } from "./api";
 
 export interface DashVariables {
   site: Site;
-  /** The secret key from the cookie; never rendered, never logged. */
-  key: string;
+  /** SHA-256 of the session id (the row's key), for signing out. */
+  session: string;
   csrf: string;
   api: Api;
 }

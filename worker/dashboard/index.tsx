@@ -6,20 +6,22 @@ import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
 import { qs, enc } from "./api";
 import { CSS, CSS_PATH, JS, JS_PATH } from "./assets";
-import { clearSession, requireSession, safeNext, setSession, siteForKey } from "./auth";
+import { clearSession, requireSession, safeNext, siteForKey, startSession } from "./auth";
 import { CSRF_FIELD, sameOrigin, tokenOk } from "./csrf";
 import type { DashEnv } from "./env";
 import { Layout, leadLabel, Msg } from "./layout";
 import { AlertsPage } from "./pages/alerts";
 import { InstallPage } from "./pages/install";
 import { LandingPage, type DemoSite } from "./pages/landing";
-import { EraseConfirmPage, LeadPage } from "./pages/lead";
+import { KEY_KINDS, KeysPage, RotateConfirmPage, RotatedPage, TITLES, type KeyKind } from "./pages/keys";
+import { EraseConfirmPage, LeadPage, MergeConfirmPage } from "./pages/lead";
 import { LeadsPage } from "./pages/leads";
 import { LoginPage } from "./pages/login";
 import { EditorPage, editorUrl, ModelsPage, STARTER } from "./pages/models";
 import { pick, ReviewPage } from "./pages/review";
 import { previewModel } from "./preview";
-import type { AlertItem, LeadDetail, LeadList, ModelDetail, ModelList } from "./types";
+import { revokeSession, revokeSiteSessions } from "./sessions";
+import type { AlertItem, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList } from "./types";
 
 const CSP = [
   "default-src 'none'",
@@ -77,6 +79,7 @@ const formString = async (c: Context, name: string): Promise<string> => {
 const NOTICES: Record<string, [kind: "ok" | "err" | "info", text: string]> = {
   erased: ["ok", "The lead and its personal data were erased."],
   retried: ["ok", "The alert is being resent."],
+  merged: ["ok", "The leads were merged into this one."],
 };
 
 function notice(c: Context) {
@@ -110,7 +113,10 @@ export function dashboard(app: Hono<any>) {
   });
 
   // ---- sign-in and sign-out (no session needed) ----
-  d.get("/login", (c) => c.html(<LoginPage next={c.req.query("next")} signedOut={c.req.query("out") === "1"} />));
+  d.get("/login", (c) => {
+    const out = c.req.query("out");
+    return c.html(<LoginPage next={c.req.query("next")} signedOut={out === "1" ? "here" : out === "all" ? "everywhere" : null} />);
+  });
 
   d.post("/login", async (c) => {
     if (!sameOrigin(c)) return forbidden(c);
@@ -119,7 +125,7 @@ export function dashboard(app: Hono<any>) {
     const next = safeNext(form.next);
     const site = key ? await siteForKey(c, key) : null;
     if (!site) return c.html(<LoginPage error="That secret key is not valid. Check it and try again." next={next === "/dashboard/" ? undefined : next} />, 401);
-    setSession(c, key);
+    await startSession(c, site);
     return c.redirect(next, 303);
   });
 
@@ -127,9 +133,17 @@ export function dashboard(app: Hono<any>) {
   d.use("*", requireSession(app));
   d.use("*", checkPost);
 
-  d.post("/logout", (c) => {
+  // Signing out deletes the session row: a copy of the cookie no longer works either.
+  d.post("/logout", async (c) => {
+    await revokeSession(c.env.DB, c.get("session"));
     clearSession(c);
     return c.redirect("/dashboard/login?out=1", 303);
+  });
+
+  d.post("/logout-all", async (c) => {
+    await revokeSiteSessions(c.env.DB, c.get("site").id);
+    clearSession(c);
+    return c.redirect("/dashboard/login?out=all", 303);
   });
 
   // The leads page lives at /dashboard/ (a route "/" under the mount would only match /dashboard).
@@ -176,7 +190,30 @@ export function dashboard(app: Hono<any>) {
         tiers[m.name] = modelShape(dm.data?.document).tiers;
       }),
     );
-    return c.html(<LeadPage site={c.get("site")} csrf={c.get("csrf")} detail={r.data} model={c.req.query("model") ?? null} tiers={tiers} />);
+    return c.html(<LeadPage site={c.get("site")} csrf={c.get("csrf")} detail={r.data} model={c.req.query("model") ?? null} tiers={tiers} notice={notice(c)} />);
+  });
+
+  // Merging a claimed lead into the lead that holds the claimed email. The target is
+  // read from the API's claimHolder, never from the form: a tampered form cannot
+  // merge into any other lead.
+  d.post("/leads/:id/merge", async (c) => {
+    const api = c.get("api");
+    const id = c.req.param("id");
+    const r = await api<LeadDetail>("GET", `/leads/${enc(id)}`);
+    if (!r.data) return notFoundPage(c, "This lead does not exist, or it was erased.");
+    const lead = r.data.lead;
+    const holder = lead.claimHolder && lead.claimHolder.id !== lead.id ? lead.claimHolder : null;
+    if (!holder || !lead.claimedEmail) return notFoundPage(c, "This lead claims no email that another lead holds: there is nothing to merge it into.");
+    const page = (error: string | null, status: 200 | 409 | 501) =>
+      c.html(
+        <MergeConfirmPage site={c.get("site")} csrf={c.get("csrf")} id={id} label={leadLabel(lead)} claimedEmail={lead.claimedEmail!} holder={holder} error={error} />,
+        status,
+      );
+    if ((await formString(c, "confirm")) !== "yes") return page(null, 200);
+    const m = await api<MergeResult>("POST", `/leads/${enc(id)}/merge`, JSON.stringify({ into: holder.id }));
+    if (m.ok && m.data && typeof m.data.lead === "string") return c.redirect(`/dashboard/leads/${enc(m.data.lead)}?msg=merged`, 303);
+    if (m.missing || m.status === 405) return page("Merging is not available on this deployment yet (the API has no POST /v1/admin/leads/:id/merge).", 501);
+    return page(`The leads could not be merged: ${m.error?.message ?? m.status}`, 409);
   });
 
   d.post("/leads/:id/erase", async (c) => {
@@ -284,6 +321,40 @@ export function dashboard(app: Hono<any>) {
     return c.html(<ReviewPage {...base} report={rep.data} state="ok" />);
   });
 
+  // ---- keys ----
+  d.get("/keys", async (c) => {
+    const k = await c.get("api")<KeysInfo>("GET", "/keys");
+    return c.html(<KeysPage site={c.get("site")} csrf={c.get("csrf")} keys={k.data} error={k.error?.message ?? null} />);
+  });
+
+  d.post("/keys/rotate", async (c) => {
+    const form = await c.req.parseBody();
+    const kind = KEY_KINDS.find((k) => k === form.key);
+    const grace = typeof form.graceHours === "string" && /^\d{1,3}$/.test(form.graceHours) ? Number(form.graceHours) : kind === "webhook" ? NaN : 24;
+    const keysPage = async (error: string) => {
+      const k = await c.get("api")<KeysInfo>("GET", "/keys");
+      return c.html(<KeysPage site={c.get("site")} csrf={c.get("csrf")} keys={k.data} error={error} />, 400);
+    };
+    if (!kind) return keysPage("Choose which key to rotate.");
+    if (!(grace >= 0 && grace <= 168)) return keysPage("The grace period is a whole number of hours from 0 to 168.");
+    if (form.confirm !== "yes") return c.html(<RotateConfirmPage site={c.get("site")} csrf={c.get("csrf")} kind={kind} graceHours={grace} />);
+    const r = await c.get("api")<Record<string, unknown>>("POST", "/keys/rotate", JSON.stringify(kind === "webhook" ? { key: kind, graceHours: grace } : { key: kind }));
+    const value = r.data?.[VALUE_FIELD[kind]];
+    if (!r.ok || typeof value !== "string") return keysPage(`The ${TITLES[kind]} was not rotated: ${r.error?.message ?? r.status}`);
+    // A new secret key ends every session of the site, this one included.
+    if (kind === "secret") clearSession(c);
+    const until = r.data?.previousValidUntil;
+    return c.html(
+      <RotatedPage
+        site={c.get("site")}
+        csrf={kind === "secret" ? null : c.get("csrf")}
+        kind={kind}
+        value={value}
+        previousValidUntil={typeof until === "number" ? until : null}
+      />,
+    );
+  });
+
   d.get("/install", (c) => c.html(<InstallPage site={c.get("site")} csrf={c.get("csrf")} origin={new URL(c.req.url).origin} />));
 
   d.get("/alerts", async (c) => {
@@ -324,6 +395,8 @@ export function dashboard(app: Hono<any>) {
   d.notFound((c) => notFoundPage(c, "There is no such dashboard page."));
   return d;
 }
+
+const VALUE_FIELD: Record<KeyKind, string> = { secret: "secretKey", webhook: "webhookSecret", identity: "identitySecret" };
 
 function daysParam(v: string | undefined): number {
   const n = Number(v ?? 30);

@@ -6,7 +6,7 @@ import type { Child } from "hono/jsx";
 import { CSS_PATH, JS_PATH } from "./assets";
 import { CSRF_FIELD } from "./csrf";
 
-export type Nav = "leads" | "models" | "review" | "alerts" | "install" | null;
+export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | null;
 
 const NAV: [Exclude<Nav, null>, string, string][] = [
   ["leads", "Leads", "/dashboard/"],
@@ -14,6 +14,7 @@ const NAV: [Exclude<Nav, null>, string, string][] = [
   ["review", "Review", "/dashboard/review"],
   ["alerts", "Alerts", "/dashboard/alerts"],
   ["install", "Install", "/dashboard/install"],
+  ["keys", "Keys", "/dashboard/keys"],
 ];
 
 // The doctype is the only raw HTML in the dashboard: a constant (standards mode).
@@ -59,11 +60,19 @@ export function Layout(props: { title: string; nav: Nav; site?: { name: string }
             </nav>
           ) : null}
           {props.site && props.csrf ? (
-            <form class="who" method="post" action="/dashboard/logout">
+            <div class="who">
               <span>{props.site.name}</span>
-              <Csrf token={props.csrf} />
-              <button type="submit">Sign out</button>
-            </form>
+              <form method="post" action="/dashboard/logout">
+                <Csrf token={props.csrf} />
+                <button type="submit">Sign out</button>
+              </form>
+              <form method="post" action="/dashboard/logout-all">
+                <Csrf token={props.csrf} />
+                <button type="submit" title="Ends every dashboard session of this site, on every browser">
+                  Sign out everywhere
+                </button>
+              </form>
+            </div>
           ) : null}
         </div>
       </header>

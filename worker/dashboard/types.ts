@@ -1,11 +1,23 @@
 // Shapes of the admin API answers the dashboard renders (see worker/leads, worker/models,
 // worker/alerts). Read defensively: a field a page does not find renders as "—".
 import type { RuleBreakdown } from "../leads/detail";
-import type { LeadListItem } from "../leads/list";
+import type { LeadListItem as ListedLead } from "../leads/list";
 import type { ModelInfo } from "../models/models";
 
 export type { RuleBreakdown };
-export type { LeadListItem } from "../leads/list";
+
+/**
+ * How a lead's email is known: "verified" (server-side or signed identify),
+ * "claimed" (a browser said so, unverified), null (anonymous). Optional while the
+ * API that adds it is rolling out: a missing field renders as no marker.
+ */
+export type LeadIdentity = "claimed" | "verified" | null;
+
+export type LeadListItem = ListedLead & {
+  identity?: LeadIdentity | undefined;
+  /** The email a browser claimed for this lead, not verified. */
+  claimedEmail?: string | null | undefined;
+};
 
 export interface LeadList {
   leads: LeadListItem[];
@@ -53,6 +65,10 @@ export interface LeadDetail {
     eventCount: number;
     converted: boolean;
     convertedAt: number | null;
+    identity?: LeadIdentity | undefined;
+    claimedEmail?: string | null | undefined;
+    /** The lead that holds the claimed email, if any (a merge target). */
+    claimHolder?: { id: string; email: string | null; name: string | null } | null | undefined;
   };
   scores: ModelScore[];
   timeline: { id: string; type: string; name: string | null; ts: number; url: string | null; title: string | null; ref: string | null; session_id: string | null; props: unknown }[];
@@ -70,6 +86,16 @@ export interface LeadDetail {
   }[];
   alerts: { id: string; model: string; trigger_id: string; crossing: number; status: string; attempts: number; last_error: string | null; created_at: number; delivered_at: number | null }[];
   conversions: { value: number | null; ts: number }[];
+}
+
+export interface KeysInfo {
+  publicKey: string;
+  identitySecret: string | null;
+  webhookSecretRotatedUntil: number | null;
+}
+
+export interface MergeResult {
+  lead: string;
 }
 
 export interface AlertItem {

@@ -1,10 +1,19 @@
 // Who may call what: the operator token creates sites; a site's secret key
 // (`Authorization: Bearer sk_…`) opens its /v1/admin routes. Public keys are
 // checked by the public routes themselves (the key travels in body or query).
+//
+// The dashboard calls the admin routes in-process (worker/dashboard/api.ts) for a
+// site its session has already authenticated. It holds no secret key, and a browser
+// cookie must never double as an API bearer token, so the site rides on the Request
+// object itself: `siteRequest()` builds the request and records its site in a
+// module-private WeakMap; requireSecretKey accepts that entry for that exact object
+// only. Nothing an outside client sends (header, cookie, body) can reach the map:
+// the runtime makes a fresh Request for every incoming call and nobody registers it.
+// There is no nonce or header to leak or guess, and entries die with their request.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { safeEqual } from "../lib/crypto";
-import { siteBySecretKey } from "../sites/sites";
+import { siteBySecretKey, type Site } from "../sites/sites";
 import { ApiError } from "./errors";
 
 function bearer(header: string | undefined): string | null {
@@ -22,7 +31,21 @@ export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
+const inProcess = new WeakMap<Request, Site>();
+
+/** A request to the admin API on behalf of `site`, for app.fetch/app.request in this isolate only. */
+export function siteRequest(site: Site, url: string, init: RequestInit): Request {
+  const req = new Request(url, init);
+  inProcess.set(req, site);
+  return req;
+}
+
 export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const internal = inProcess.get(c.req.raw);
+  if (internal) {
+    c.set("site", internal);
+    return next();
+  }
   const token = bearer(c.req.header("authorization"));
   if (!token) throw unauthorized("Send the site's secret key as `Authorization: Bearer sk_…`.");
   const site = await siteBySecretKey(c.env.DB, token);

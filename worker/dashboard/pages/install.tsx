@@ -81,6 +81,22 @@ edgescore('hints', function (h) { console.log(h.tier, h.promo); });`}</pre>
           content with <code>data-es-tier="warm hot"</code>.
         </p>
       </section>
+      <section class="card" aria-labelledby="h-identity">
+        <h2 id="h-identity">3. Verified identity</h2>
+        <p>
+          A browser <code>identify</code> is only a claim: anyone can type any email into a page, so a claim never merges into a lead that already holds that email. To link a
+          signed-in user's browser to their lead, sign the email on your server and pass the signature:
+        </p>
+        <pre class="small">{`edgescore('identify', { email }, { signature });`}</pre>
+        <p>
+          <code>signature</code> is the hex HMAC-SHA256 of the lower-cased, trimmed email, keyed with your identity secret (on the <a href="/dashboard/keys">Keys</a> page; keep
+          it on your server, never in a page). In Node:
+        </p>
+        <pre class="small">{`const signature = crypto
+  .createHmac('sha256', IDENTITY_SECRET)
+  .update(email.trim().toLowerCase())
+  .digest('hex');`}</pre>
+      </section>
     </Layout>
   );
 }

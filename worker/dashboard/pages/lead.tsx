@@ -27,12 +27,24 @@ export function LeadPage(v: LeadView) {
       </p>
       <h1>{label}</h1>
       {v.notice}
+      <ClaimNotice lead={lead} csrf={v.csrf} />
       <div class="grid">
         <section class="card" aria-labelledby="h-contact">
           <h2 id="h-contact">Contact</h2>
           <dl class="kv">
             <dt>Email</dt>
-            <dd>{lead.email ?? "—"}</dd>
+            <dd>
+              {lead.email ?? "—"}
+              {lead.identity === "verified" && lead.email ? <span class="mut small"> (verified)</span> : null}
+            </dd>
+            {lead.claimedEmail ? (
+              <>
+                <dt>Claimed email</dt>
+                <dd>
+                  {lead.claimedEmail} <span class="badge unv">unverified</span>
+                </dd>
+              </>
+            ) : null}
             <dt>Name</dt>
             <dd>{lead.name ?? "—"}</dd>
             <dt>Phone</dt>
@@ -238,6 +250,70 @@ export function LeadPage(v: LeadView) {
           </button>
         </form>
       </section>
+    </Layout>
+  );
+}
+
+type Holder = NonNullable<LeadDetail["lead"]["claimHolder"]>;
+
+/**
+ * A browser claimed an email (unverified). When another lead holds that email, the
+ * owner may merge this lead into it, after a confirm step: the claim alone never
+ * merges anything.
+ */
+function ClaimNotice(p: { lead: LeadDetail["lead"]; csrf: string }) {
+  const { lead } = p;
+  if (!lead.claimedEmail) return null;
+  const holder = lead.claimHolder && lead.claimHolder.id !== lead.id ? lead.claimHolder : null;
+  return (
+    <div class="msg info" role="status" id="claim">
+      <p>
+        This visitor claimed to be <b>{lead.claimedEmail}</b>
+        {holder ? (
+          <>
+            , which belongs to <a href={`/dashboard/leads/${encodeURIComponent(holder.id)}`}>{leadLabel(holder)}</a>
+          </>
+        ) : null}
+        . Claims are not verified{holder ? ": merge only if you know they are the same person." : "."}
+      </p>
+      {holder ? (
+        <form method="post" action={`/dashboard/leads/${encodeURIComponent(lead.id)}/merge`}>
+          <Csrf token={p.csrf} />
+          <button type="submit" class="sec">
+            Merge into that lead…
+          </button>
+        </form>
+      ) : null}
+    </div>
+  );
+}
+
+export function MergeConfirmPage(p: { site: { name: string }; csrf: string; id: string; label: string; claimedEmail: string; holder: Holder; error?: string | null }) {
+  const path = `/dashboard/leads/${encodeURIComponent(p.id)}`;
+  const holderLabel = leadLabel(p.holder);
+  return (
+    <Layout title="Merge lead" nav="leads" site={p.site} csrf={p.csrf}>
+      <h1>
+        Merge {p.label} into {holderLabel}?
+      </h1>
+      {p.error ? <Msg kind="err">{p.error}</Msg> : null}
+      <div class="card">
+        <p>
+          This visitor claimed to be <b>{p.claimedEmail}</b>. Nothing verified that claim: anyone can type any email into a page. Merge only if you know that <b>{p.label}</b>{" "}
+          and <a href={`/dashboard/leads/${encodeURIComponent(p.holder.id)}`}>{holderLabel}</a> are the same person.
+        </p>
+        <p>This lead's activity joins {holderLabel}, and this lead is gone. It cannot be undone.</p>
+        <form method="post" action={`${path}/merge`} class="row">
+          <Csrf token={p.csrf} />
+          <input type="hidden" name="confirm" value="yes" />
+          <button type="submit" class="danger">
+            Yes, merge into {holderLabel}
+          </button>
+          <a class="btn sec" href={path}>
+            Cancel
+          </a>
+        </form>
+      </div>
     </Layout>
   );
 }

@@ -19,6 +19,21 @@ export interface LeadsView {
   notice: Child;
 }
 
+/** A browser's identity claim, as text: "claims x@y" and, while unverified, an "unverified" marker. */
+export function ClaimMarks(p: { identity?: string | null | undefined; claimedEmail?: string | null | undefined }) {
+  if (!p.claimedEmail && p.identity !== "claimed") return null;
+  return (
+    <div>
+      {p.claimedEmail ? <span class="claim">claims {p.claimedEmail}</span> : null}
+      {p.identity === "claimed" ? (
+        <span class="badge unv" title="The email came from a browser and is not verified">
+          unverified
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 export function LeadsPage(v: LeadsView) {
   return (
     <Layout title="Leads" nav="leads" site={v.site} csrf={v.csrf}>
@@ -95,6 +110,7 @@ export function LeadsPage(v: LeadsView) {
                     {leadLabel(l)}
                   </a>
                   {l.name && l.email ? <div class="mut small">{l.email}</div> : null}
+                  <ClaimMarks identity={l.identity} claimedEmail={l.claimedEmail} />
                 </td>
                 <td data-label="Tier">
                   <TierBadge tier={l.tier} tiers={v.tiers} />
