@@ -318,6 +318,17 @@ describe("dashboard pages", () => {
     const notJson = await form("/dashboard/models/sales", { document: "{ nope", action: "save", _csrf: token }, { cookie });
     expect(notJson.status).toBe(400);
     expect(await notJson.text()).toContain("{ nope");
+    // Broken JSON is located by line and column, in the preview and on save (the API's message).
+    const broken = '{\n  "tiers": {"warm": 15,,\n}';
+    for (const action of ["preview", "save"]) {
+      const res = await form("/dashboard/models/sales", { document: broken, action, _csrf: token }, { cookie });
+      expect(res.status, action).toBe(400);
+      expect(await res.text(), action).toMatch(/not valid JSON: [^<]*\(line 2, column 24\)/);
+    }
+    // Nesting deep enough to overflow a recursive parser is an issue with its path, not a 5xx.
+    const deep = await form("/dashboard/models/sales", { document: '{"rules":' + "[".repeat(5000) + "]".repeat(5000) + "}", action: "preview", _csrf: token }, { cookie });
+    expect(deep.status).toBe(400);
+    expect(await deep.text()).toMatch(/<code>rules(\.0)+[^<]*<\/code>: nests deeper than/);
 
     // Preview: demo worth 5 instead of 30 drops the hot lead.
     const edited = JSON.stringify({ ...model, rules: model.rules.map((r) => (r.id === "demo" ? { ...r, points: 5 } : r)) });

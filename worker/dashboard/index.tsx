@@ -2,6 +2,7 @@
 // an in-process client of the admin API (see api.ts). Handlers stay thin: read the
 // request, call the API, render a page.
 import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { jsonProblem, parseJson } from "../lib/json";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
 import { qs, enc } from "./api";
@@ -287,13 +288,13 @@ export function dashboard(app: Hono<any>) {
       c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} {...extra} />, status);
 
     if (action === "preview") {
-      let doc: unknown;
-      try {
-        doc = JSON.parse(text);
-      } catch (e) {
-        return page({ error: `The document is not valid JSON: ${(e as Error).message}` }, 400);
-      }
-      const parsed = parseModel(doc, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
+      // The same checks as the API's body reader (worker/http/body.ts): where the JSON
+      // breaks, and no nesting deep enough to overflow the model parser's stack.
+      const json = parseJson(text);
+      if (!json.ok) return page({ error: `The document is not valid JSON: ${json.message} (line ${json.line}, column ${json.column}).` }, 400);
+      const problem = jsonProblem(json.value);
+      if (problem) return page({ error: "The document is invalid:", issues: [problem] }, 400);
+      const parsed = parseModel(json.value, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
       if (!parsed.ok) return page({ error: `The model has ${parsed.issues.length} problem(s):`, issues: parsed.issues }, 400);
       const cur = current.data ? parseModel(current.data.document, { allowHttpLocalhost: true }) : null;
       const preview = await previewModel(c.env.DB, c.get("site").id, parsed.model, cur && cur.ok ? cur.model : null, Date.now());
