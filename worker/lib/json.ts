@@ -176,11 +176,20 @@ export function jsonProblem(root: unknown, maxDepth = MAX_JSON_DEPTH): JsonProbl
     if (v === null || typeof v !== "object") continue;
     const depth = f.depth + 1;
     if (depth > maxDepth) return { path: pathOf(f), message: `nests deeper than ${maxDepth} levels of arrays and objects` };
-    // Children pushed last-first, so they are popped in document order.
-    if (Array.isArray(v)) for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], key: i, parent: f, depth });
-    else {
+    // Children pushed last-first, so they are popped in document order. A scalar under an
+    // ordinary key can hold no problem: it is not pushed (most of a beacon is scalars).
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) {
+        const c: unknown = v[i];
+        if (c !== null && typeof c === "object") stack.push({ value: c, key: i, parent: f, depth });
+      }
+    } else {
       const keys = Object.keys(v);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (v as Record<string, unknown>)[keys[i]!], key: keys[i]!, parent: f, depth });
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const k = keys[i]!;
+        const c = (v as Record<string, unknown>)[k];
+        if ((c !== null && typeof c === "object") || RESERVED_KEYS.has(k)) stack.push({ value: c, key: k, parent: f, depth });
+      }
     }
   }
   return null;

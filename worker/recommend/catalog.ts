@@ -135,7 +135,9 @@ export const catalogSql = {
 
 /** What a batch's product views write: product rows (views summed) and co-view pairs. */
 export function catalogFromEvents(events: StoredEvent[], policy: CatalogPolicy): { products: ProductWrite[]; viewsBySession: Map<string, string[]> } {
-  const allowedHost = hostRule(policy);
+  // Built on the first product view only: most batches have none.
+  let rule: ((hostname: string) => boolean) | null = null;
+  const allowedHost = (hostname: string) => (rule ??= hostRule(policy))(hostname);
   const byId = new Map<string, ProductWrite>();
   const viewsBySession = new Map<string, string[]>();
   for (const e of events) {
