@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../worker/lib/crypto";
-import { siteByPublicKey } from "../../worker/sites/sites";
+import { currentIdentitySecret, siteByPublicKey } from "../../worker/sites/sites";
 import { admin, call, countRows, createSite, OPERATOR, rows, type Keys } from "../support/api";
 
 const HOST = "https://edgescore.test";
@@ -112,6 +112,8 @@ describe("finding 9: POST /v1/admin/keys/rotate", () => {
     expect(body.identitySecret).not.toBe(keys.identitySecret);
     expect((await siteRow(keys.id)).identity_secret).toBe(body.identitySecret);
     expect((await siteByPublicKey(env.DB, keys.publicKey, Date.now()))!.identitySecret).toBe(body.identitySecret);
+    // Other isolates' caches may hold the old secret for up to 30 s; the uncached read never does.
+    expect(await currentIdentitySecret(env.DB, keys.id)).toBe(body.identitySecret);
     const info = (await (await admin("/keys", keys.secretKey)).json()) as { identitySecret: string };
     expect(info.identitySecret).toBe(body.identitySecret);
     // The other keys are untouched.

@@ -156,6 +156,16 @@ export async function rotateIdentitySecret(db: D1Database, siteId: string): Prom
 const CACHE_TTL_MS = 30_000;
 const byPublicKey = new Map<string, { site: Site; until: number }>();
 
+/**
+ * The identity secret as stored now, bypassing the cache: after a rotation the old
+ * secret must stop verifying at once in every isolate, not within the cache's TTL.
+ * One indexed read, only for a request that carries a signed identify.
+ */
+export async function currentIdentitySecret(db: D1Database, siteId: string): Promise<string | null> {
+  const r = await db.prepare("SELECT identity_secret FROM sites WHERE id = ?1").bind(siteId).first<{ identity_secret: string | null }>();
+  return r?.identity_secret ?? null;
+}
+
 /** Drops a site from this isolate's cache after its keys changed (other isolates follow within the TTL). */
 export function forgetSite(siteId: string): void {
   for (const [k, v] of byPublicKey) if (v.site.id === siteId) byPublicKey.delete(k);
