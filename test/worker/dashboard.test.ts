@@ -200,7 +200,7 @@ describe("dashboard pages", () => {
   it("has no inline script, inline style or style attribute (the CSP would block them)", async () => {
     const { keys, ids } = await siteWithLeads();
     const cookie = await login(keys);
-    for (const path of ["/dashboard/", `/dashboard/leads/${ids.hot}`, "/dashboard/models/sales", "/dashboard/review", "/dashboard/install", "/dashboard/alerts", "/dashboard/models"]) {
+    for (const path of ["/dashboard/", `/dashboard/leads/${ids.hot}`, "/dashboard/models/sales", "/dashboard/review", "/dashboard/install", "/dashboard/alerts", "/dashboard/models", "/dashboard/keys"]) {
       const { res, html } = await page(path, cookie);
       expect(res.status, path).toBe(200);
       expect(html, path).not.toMatch(/<script>|<script [^>]*>[^<]|<style|<[a-z][^>]*\s(style|on[a-z]+)=/i);
