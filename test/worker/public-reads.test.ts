@@ -46,6 +46,8 @@ describe("finding 5: no visitor in a URL", () => {
       expect(body.error.code).toBe("visitor_in_url");
       expect(body.error.message).toContain(H);
       expect(JSON.stringify(body)).not.toContain("WELCOME");
+      // Readable by the page (CORS headers), so its developer sees why.
+      expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN);
     }
     // Even an empty value, and even on a POST whose body is fine.
     expect((await get(`/v1/hints?site=${site.publicKey}&visitor=`)).status).toBe(400);

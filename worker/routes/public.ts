@@ -2,8 +2,8 @@
 // The visitor id is the only credential a browser holds for its hints and promo
 // code, so it never travels in a URL (server logs, proxies, Referer headers,
 // browser history): POST it in the body (JSON; text/plain accepted, so no
-// preflight), or GET with it in the X-EdgeScore-Visitor header. A GET whose
-// query names a visitor is refused.
+// preflight), or GET with it in the X-EdgeScore-Visitor header. A request whose
+// query names a visitor is refused (400 visitor_in_url).
 import { Hono, type Context } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../env";
@@ -54,12 +54,6 @@ interface ReadRequest {
 }
 
 async function readRequest(c: Context<AppEnv>): Promise<ReadRequest> {
-  if (c.req.query("visitor") !== undefined)
-    throw new ApiError(
-      400,
-      "visitor_in_url",
-      `The visitor id must not be in the URL: send it in the ${VISITOR_HEADER} header, or POST {"site","visitor"} as the body.`,
-    );
   if (c.req.method === "POST") {
     const b = parseOrThrow(bodySchema, await readJson(c), "body");
     return { site: b.site, visitor: b.visitor ?? null, product: b.product ?? null, limit: b.limit, recommend: b.recommend };
@@ -67,6 +61,19 @@ async function readRequest(c: Context<AppEnv>): Promise<ReadRequest> {
   const q = parseOrThrow(querySchema, c.req.query(), "query");
   const h = parseOrThrow(z.object({ [VISITOR_HEADER]: visitorHeader }), { [VISITOR_HEADER]: c.req.header(VISITOR_HEADER) }, "request");
   return { site: q.site, visitor: h[VISITOR_HEADER] ?? null, product: q.product ?? null, limit: q.limit, recommend: q.recommend };
+}
+
+/**
+ * The site, origin and limits are checked first (publicSite), so this refusal
+ * carries CORS headers and the page's developer can read it.
+ */
+function refuseVisitorInUrl(c: Context<AppEnv>): void {
+  if (c.req.query("visitor") !== undefined)
+    throw new ApiError(
+      400,
+      "visitor_in_url",
+      `The visitor id must not be in the URL: send it in the ${VISITOR_HEADER} header, or POST {"site","visitor"} as the body.`,
+    );
 }
 
 // A response that depends on the visitor is private and revalidated on every
@@ -84,6 +91,7 @@ publicRoutes.on(["GET", "POST"], "/hints", corsHeaders, async (c) => {
   const now = Date.now();
   const r = await readRequest(c);
   const site = await publicSite(c, r.site, r.visitor ?? "", now);
+  refuseVisitorInUrl(c);
   const hints = r.visitor
     ? await readHints(c.env.DB, site.id, r.visitor, { recommend: r.recommend ?? 0, product: r.product }, now, { kind: "browser", client: c.get("client") })
     : null;
@@ -102,6 +110,7 @@ publicRoutes.on(["GET", "POST"], "/recommendations", corsHeaders, async (c) => {
   const now = Date.now();
   const r = await readRequest(c);
   const site = await publicSite(c, r.site, r.visitor ?? "", now);
+  refuseVisitorInUrl(c);
   const lead = r.visitor
     ? await c.env.DB.prepare("SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(site.id, r.visitor).first<{ lead_id: string }>()
     : null;
