@@ -51,6 +51,8 @@ interface Bitap {
   byChar: Map<number, Uint32Array>;
   /** The positions any other character may take: the `?`s. */
   any: Uint32Array;
+  /** byChar for ASCII (most of a URL path) as a table, `any` where the segment lacks the char. */
+  ascii: Uint32Array[];
   /** Scratch state, reused: a search runs to completion before the next starts. */
   state: Uint32Array;
   lastWord: number;
@@ -70,7 +72,8 @@ function bitap(text: string): Bitap {
     m[i >>> 5]! |= 1 << (i & 31);
   }
   const last = text.length - 1;
-  return { byChar, any, state: new Uint32Array(words), lastWord: last >>> 5, lastBit: 1 << (last & 31) };
+  const ascii = Array.from({ length: 128 }, (_, c) => byChar.get(c) ?? any);
+  return { byChar, any, ascii, state: new Uint32Array(words), lastWord: last >>> 5, lastBit: 1 << (last & 31) };
 }
 
 const segment = (text: string): Segment => {
@@ -98,17 +101,29 @@ function findFrom(path: string, seg: Segment, from: number, end: number): number
   }
   const b = seg.bitap;
   if (b === null) return from; // all `?`: fits wherever there is room
+  const lastBit = b.lastBit;
+  if (b.state.length === 1) {
+    // One word (segments up to 32 characters, nearly all of them): the state is a number.
+    let d = 0;
+    for (let j = from; j < end; j++) {
+      const c = path.charCodeAt(j);
+      d = ((d << 1) | 1) & (c < 128 ? b.ascii[c]! : (b.byChar.get(c) ?? b.any))[0]!;
+      if ((d & lastBit) !== 0) return j - len + 1;
+    }
+    return -1;
+  }
   const d = b.state;
   d.fill(0);
   for (let j = from; j < end; j++) {
-    const mask = b.byChar.get(path.charCodeAt(j)) ?? b.any;
+    const c = path.charCodeAt(j);
+    const mask = c < 128 ? b.ascii[c]! : (b.byChar.get(c) ?? b.any);
     let carry = 1;
     for (let w = 0; w < d.length; w++) {
       const v = d[w]!;
       d[w] = ((v << 1) | carry) & mask[w]!;
       carry = v >>> 31;
     }
-    if ((d[b.lastWord]! & b.lastBit) !== 0) return j - len + 1;
+    if ((d[b.lastWord]! & lastBit) !== 0) return j - len + 1;
   }
   return -1;
 }
