@@ -292,7 +292,7 @@ describe("one D1 batch per request", () => {
     const { leadCache } = await import("../../worker/ingest/lead-cache");
     const keys = await createSite();
     const site = (await rows<Record<string, unknown>>("SELECT * FROM sites WHERE id = ?", keys.id))[0]!;
-    const s = { ...site, origins: [], rateVisitorPerMin: 120, rateSitePerMin: 60000 } as never;
+    const s = { id: site.id as string, origins: [], catalogHosts: [], keepParams: [] };
     await admin("/models/m", keys.secretKey, { method: "PUT", body: { rules: [{ id: "visit", points: 1, when: { event: "page_view" } }] } });
     const send = (visitor: string) =>
       ingest(env.DB, { site: s, source: "browser", email: null, traits: undefined, country: null, visitor, session: "s", events: [event("page_view") as never], now: Date.now() });
@@ -320,7 +320,7 @@ describe("one D1 batch per request", () => {
     const { ingest } = await import("../../worker/ingest/ingest");
     const keys = await createSite();
     const site = (await rows<Record<string, unknown>>("SELECT * FROM sites WHERE id = ?", keys.id))[0]!;
-    const s = { ...site, origins: [], rateVisitorPerMin: 120, rateSitePerMin: 60000 } as never;
+    const s = { id: site.id as string, origins: [], catalogHosts: [], keepParams: [] };
     const base = { site: s, source: "browser" as const, email: null, traits: undefined, country: null, visitor: "v2", session: "s" };
     await admin("/models/m", keys.secretKey, { method: "PUT", body: { rules: [{ id: "visit", points: 1, when: { event: "page_view" } }] } });
     await ingest(env.DB, { ...base, events: [event("page_view") as never], now: Date.now() });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { hmacSha256Hex } from "../../worker/lib/crypto";
 import { admin, collect, countRows, createSite, event, rows } from "../support/api";
 
 const model = {
@@ -31,8 +32,10 @@ describe("DELETE /v1/admin/leads/:id", () => {
     const email = "erase.me@example.com";
     // Two devices, sessions, an identify, a promo code (warm) and an alert (hot), a conversion.
     await collect({ site: site.publicKey, visitor: "phone", session: "s1", events: [event("page_view"), event("cart")] });
-    await collect({ site: site.publicKey, visitor: "laptop", session: "s2", events: [event("identify", { props: { email, name: "Erin" } })] });
-    await collect({ site: site.publicKey, visitor: "phone", session: "s1", events: [event("identify", { props: { email } }), event("cart")] });
+    // Signed identify (verified identity): the two devices become one lead.
+    const signature = await hmacSha256Hex(site.identitySecret, email);
+    await collect({ site: site.publicKey, visitor: "laptop", session: "s2", events: [event("identify", { props: { email, name: "Erin" }, signature })] });
+    await collect({ site: site.publicKey, visitor: "phone", session: "s1", events: [event("identify", { props: { email }, signature }), event("cart")] });
     const { lead } = (await (await admin("/events", site.secretKey, { body: { email, events: [event("custom", { name: "email_open" })] } })).json()) as { lead: string };
     expect((await admin("/conversions", site.secretKey, { body: { lead, value: 9 } })).status).toBe(201);
     // Someone else, who must survive.

@@ -13,8 +13,9 @@ const model = (codes: string[], extra: Record<string, unknown> = {}) => ({
 
 type Hints = { tier: string; promo: { code: string; message: string } | null; segments: string[]; score?: number };
 const hintsOf = async (res: Response) => ((await res.json()) as { hints: Hints }).hints;
+// The visitor id travels in a header, never in the URL (finding 5).
 const getHints = (pk: string, visitor: string, headers: Record<string, string> = {}) =>
-  call(`/v1/hints?site=${pk}&visitor=${encodeURIComponent(visitor)}`, { headers: { origin: ORIGIN, ...headers } });
+  call(`/v1/hints?site=${pk}`, { headers: { origin: ORIGIN, "x-edgescore-visitor": visitor, ...headers } });
 
 describe("promo codes", () => {
   it("gives a qualifying lead one code, the same one every time, and never one code twice", async () => {
@@ -97,9 +98,9 @@ describe("promo codes", () => {
   it("unknown visitors are cold; hints need a known key and an allowed origin", async () => {
     const site = await createSite();
     expect(await (await getHints(site.publicKey, "nobody")).json()).toEqual({ tier: "cold", promo: null, segments: [], recommendations: [] });
-    expect((await call(`/v1/hints?site=pk_nope&visitor=x`, { headers: { origin: ORIGIN } })).status).toBe(401);
-    expect((await call(`/v1/hints?site=${site.publicKey}&visitor=x`, { headers: { origin: "https://evil.example" } })).status).toBe(403);
-    expect((await call(`/v1/hints?visitor=x`, { headers: { origin: ORIGIN } })).status).toBe(400);
+    expect((await call(`/v1/hints?site=pk_nope`, { headers: { origin: ORIGIN, "x-edgescore-visitor": "x" } })).status).toBe(401);
+    expect((await call(`/v1/hints?site=${site.publicKey}`, { headers: { origin: "https://evil.example", "x-edgescore-visitor": "x" } })).status).toBe(403);
+    expect((await call(`/v1/hints`, { headers: { origin: ORIGIN, "x-edgescore-visitor": "x" } })).status).toBe(400);
     expect(await countRows("promo_codes")).toBe(0);
   });
 });

@@ -4,6 +4,7 @@
 import { evaluate, toLeadState, type ScoreResult } from "../scoring/engine";
 import type { Model } from "../scoring/model";
 import type { SiteModel } from "../ingest/score-models";
+import { readReason } from "../alerts/reasons";
 
 const TIMELINE = 200;
 
@@ -102,7 +103,8 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
     scores,
     timeline: (e!.results as Record<string, unknown>[]).map((x) => ({ ...x, props: x.props ? JSON.parse(x.props as string) : null })),
     sessions: se!.results,
-    alerts: a!.results,
+    // Rows written before the closed list of reasons may hold a receiver's text: shown through it.
+    alerts: (a!.results as { last_error: string | null }[]).map((x) => ({ ...x, last_error: readReason(x.last_error).lastError })),
     conversions: c!.results,
   };
 }

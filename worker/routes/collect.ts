@@ -12,6 +12,7 @@ import { clampTs } from "../ingest/normalize";
 import { d1Stats, ingest } from "../ingest/ingest";
 import { assertEventCount, collectSchema } from "../ingest/schema";
 import { verifySignedIdentify } from "../ingest/identity";
+import { currentIdentitySecret } from "../sites/sites";
 import { badRequest } from "../http/errors";
 
 export const collect = new Hono<AppEnv>();
@@ -25,8 +26,10 @@ collect.post("/", async (c) => {
   assertEventCount(raw);
   const body = parseOrThrow(collectSchema, raw, "collect body");
   const site = await publicSite(c, body.site, body.visitor, now);
-  // A signed identify is verified here, where the site's identity secret is known.
-  const proof = await verifySignedIdentify(body.events, site.identitySecret);
+  // A signed identify is verified here, against the identity secret as it is now
+  // in D1 (not this isolate's 30-second site cache): a rotation takes effect at once.
+  const signed = body.events.some((e) => e.signature !== undefined);
+  const proof = await verifySignedIdentify(body.events, signed ? await currentIdentitySecret(c.env.DB, site.id) : null);
   if (proof.issues.length) throw badRequest("The collect body is invalid; see issues.", proof.issues);
   const rules = { id: site.id, origins: site.origins, catalogHosts: site.catalogHosts, keepParams: site.keepParams };
   const client = c.get("client");

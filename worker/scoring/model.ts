@@ -154,10 +154,12 @@ const promoSchema = z.strictObject({
   message: z.optional(z.string().check(z.maxLength(500))),
   perClientPerDay: z.optional(z.int().check(z.gte(1), z.lte(1000))),
   requires: z.optional(
-    z.strictObject({
-      minSessionSeconds: z.optional(z.int().check(z.gte(0), z.lte(86_400))),
-      minPages: z.optional(z.int().check(z.gte(1), z.lte(20))),
-    }),
+    z.nullable(
+      z.strictObject({
+        minSessionSeconds: z.optional(z.int().check(z.gte(0), z.lte(86_400))),
+        minPages: z.optional(z.int().check(z.gte(1), z.lte(20))),
+      }),
+    ),
   ),
 });
 
