@@ -2,7 +2,7 @@
 // cannot choose: its address (CF-Connecting-IP, set by Cloudflare), hashed with
 // a daily salt and never stored.
 import { describe, expect, it } from "vitest";
-import { admin, call, createSite, event, ORIGIN, rows } from "../support/api";
+import { admin, call, createSite, event, OPERATOR, ORIGIN, rows } from "../support/api";
 
 const beacon = (body: unknown, ip?: string) =>
   call("/v1/collect", {
@@ -122,5 +122,18 @@ describe("request limits on what the client cannot choose", () => {
     expect(mine).toEqual([...Array(20).fill(200), 429]);
     const err = (await (await beacon({ site: tight.publicKey, visitor: "loop", events: [event("page_view")] })).json()) as { error: { code: string } };
     expect(err.error.code).toBe("rate_limited");
+  });
+});
+
+describe("site limits", () => {
+  it("refuses limits below what the binding can count, with their paths", async () => {
+    const res = await call("/v1/admin/sites", {
+      method: "POST",
+      headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "x", origins: [ORIGIN], rateLimits: { visitorPerMinute: 3, sitePerMinute: 100 } }),
+    });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()) as { error: { issues: { path: string }[] } }).error.issues.map((i) => i.path).sort();
+    expect(paths).toEqual(["rateLimits.sitePerMinute", "rateLimits.visitorPerMinute"]);
   });
 });

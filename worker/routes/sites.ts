@@ -8,6 +8,7 @@ import { parseOrThrow } from "../http/validate";
 import * as z from "zod/mini";
 import { text } from "../lib/zod";
 import { createSite } from "../sites/sites";
+import { MIN_SITE_PER_MIN, MIN_VISITOR_PER_MIN } from "../abuse/rate-limits";
 
 // scheme://host[:port], no path; `*.` before the host allows its subdomains.
 const ORIGIN = /^https?:\/\/(\*\.)?(([a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:]+\])(:\d{1,5})?\/?$/i;
@@ -30,8 +31,9 @@ const newSite = z.object({
   origins: z.array(origin).check(z.maxLength(50)),
   rateLimits: z.optional(
     z.object({
-      visitorPerMinute: z.optional(z.int().check(z.gte(1), z.lte(100_000))),
-      sitePerMinute: z.optional(z.int().check(z.gte(1), z.lte(10_000_000))),
+      // The rate limiting binding counts these by sampling: a limit below the binding's own is not representable.
+      visitorPerMinute: z.optional(z.int().check(z.gte(MIN_VISITOR_PER_MIN), z.lte(100_000))),
+      sitePerMinute: z.optional(z.int().check(z.gte(MIN_SITE_PER_MIN), z.lte(10_000_000))),
     }),
   ),
   catalogHosts: z.optional(z.array(host).check(z.maxLength(20))),
