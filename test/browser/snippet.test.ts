@@ -1,5 +1,6 @@
 // End-to-end: the built snippet in real Chromium against the real Worker
 // (`wrangler dev`, local D1), from pages on another origin under a strict CSP.
+import { createHmac } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haveChromium, launch, UA } from "../support/browser";
@@ -65,19 +66,23 @@ describe.skipIf(!run)("snippet in Chromium", () => {
       history.pushState(null, "", "/spa/one");
       history.replaceState({ s: 1 }, "", "/spa/one");
       history.pushState(null, "", "/spa/two");
-      location.hash = "#tab";
+      location.hash = "#section"; // an anchor: no page view, and never sent
     });
+    await sleep(100);
+    await page.evaluate(() => (location.hash = "#/tab")); // a hash route: a page view
     const pvs = await until(async () => {
       const e = (await eventsOf(v)).filter((e) => e.type == "page_view");
       return e.length >= 4 && e;
     });
     await sleep(1500);
-    const all = (await eventsOf(v)).filter((e) => e.type == "page_view");
-    expect(all.map((e) => new URL(e.url).pathname + new URL(e.url).hash)).toEqual(["/spa", "/spa/one", "/spa/two", "/spa/two#tab"]);
+    const everything = await eventsOf(v);
+    const all = everything.filter((e) => e.type == "page_view");
+    expect(all.map((e) => new URL(e.url).pathname + new URL(e.url).hash)).toEqual(["/spa", "/spa/one", "/spa/two", "/spa/two#/tab"]);
+    expect(JSON.stringify(everything)).not.toContain("section");
     expect(pvs.length).toBe(4);
-  });
+  }, 90_000);
 
-  it("delivers a trial_signup form that navigates away, without password or hidden values; identify merges the visitor", async () => {
+  it("delivers a trial_signup form that navigates away, without password or hidden values; its email identifies the visitor's lead", async () => {
     dev.page("/thanks", `<!doctype html><title>Thanks</title><p>thanks</p>`);
     const url = dev.page(
       "/signup",
@@ -109,24 +114,123 @@ describe.skipIf(!run)("snippet in Chromium", () => {
       return r[0]?.email ? r[0] : undefined;
     });
     expect(lead.email).toBe("trial@example.com");
-  });
+  }, 90_000);
 
-  it("identify from two browsers merges both visitors into the lead with that email", async () => {
+  it("identify: an unsigned identify of an email a lead holds does not merge (a claim); a signed one does", async () => {
     const url = dev.page("/id", `<!doctype html><title>Id</title><script>${STUB}</script>${dev.tag()}`);
-    const visitors: string[] = [];
-    for (let i = 0; i < 2; i++) {
+    const EMAIL = "merge@example.com";
+    // What the site's backend computes for its signed-in user (the snippet only passes it on).
+    const sign = (email: string) => createHmac("sha256", dev.keys.identitySecret).update(email.trim().toLowerCase()).digest("hex");
+    const leadOf = async (v: string) =>
+      (
+        await until(async () => {
+          const r = await dev.sql<{ lead_id: string; email: string | null; claimed_email: string | null; identity: string | null }>(
+            `select v.lead_id, l.email, l.claimed_email, l.identity from visitors v join leads l on l.id = v.lead_id where v.id = '${v}'`,
+          );
+          return r[0] && (r[0].email || r[0].claimed_email) ? r[0] : undefined;
+        }, 60_000)
+      );
+    const browse = async (opts?: { signature: string }) => {
       const page = await newPage();
       await page.goto(url);
-      await page.evaluate(() => window.edgescore!("identify", { email: "merge@example.com", name: "Mia" }));
-      visitors.push(await until(() => visitorOf(page)));
-    }
-    const rows = await until(async () => {
-      const r = await dev.sql<{ lead_id: string; email: string | null }>(
-        `select v.lead_id, l.email from visitors v join leads l on l.id = v.lead_id where v.id in ('${visitors.join("','")}')`,
-      );
-      return r.length == 2 && r.every((x) => x.email == "merge@example.com") && r;
-    });
-    expect(rows[0]!.lead_id).toBe(rows[1]!.lead_id);
+      await page.evaluate(([email, o]) => window.edgescore!("identify", { email, name: "Mia" }, o), [" Merge@Example.com ", opts] as const);
+      return until(() => visitorOf(page));
+    };
+    // Browser 1: the site's signed-in user, signed: the verified lead of the email.
+    const v1 = await browse({ signature: sign(EMAIL) });
+    const owner = await leadOf(v1);
+    expect(owner).toMatchObject({ email: EMAIL, identity: "verified" });
+    // Browser 2 only says the email: it stays its own lead, marked as claiming it.
+    const v2 = await browse();
+    const claimer = await leadOf(v2);
+    expect(claimer.lead_id).not.toBe(owner.lead_id);
+    expect(claimer).toMatchObject({ email: null, claimed_email: EMAIL });
+    // Browser 3 proves it (the same user on another device): merged into the lead.
+    const v3 = await browse({ signature: sign(EMAIL) });
+    expect((await leadOf(v3)).lead_id).toBe(owner.lead_id);
+  }, 120_000);
+
+  it("finding 6: a GET form with password and token fields leaves no secret in any stored URL", async () => {
+    const welcome = dev.page("/welcome", `<!doctype html><title>Welcome</title>${dev.tag()}<p>hi</p>`);
+    const url = dev.page(
+      "/login?reset=r3set-code#access_token=t0k3n",
+      `<!doctype html><title>Login</title>${dev.tag()}
+      <form action="/welcome" method="get">
+        <input name="user" value="ann@example.com">
+        <input name="pw" type="password" value="hunter2">
+        <input name="token" type="hidden" value="s3cr3t-token">
+        <input name="utm_source" type="hidden" value="mail">
+        <button id="go">Sign in</button>
+      </form>`,
+    );
+    const page = await newPage();
+    await page.goto(url);
+    const v = await until(() => visitorOf(page));
+    await Promise.all([page.waitForURL(/\/welcome\?/), page.click("#go")]);
+    // The browser's URL has them all; the snippet sent none of them.
+    expect(page.url()).toContain("pw=hunter2");
+    const evs = await until(async () => {
+      const e = await eventsOf(v);
+      return e.some((x) => x.type == "page_view" && x.url.startsWith(welcome)) && e;
+    }, 60_000);
+    const raw = JSON.stringify(await dev.sql(`select url, ref, props from events where visitor_id = '${v}'`));
+    expect(raw).not.toMatch(/hunter2|s3cr3t|r3set|t0k3n|ann%40|ann@|pw=|token=|user=/);
+    const pv = evs.find((x) => x.type == "page_view" && x.url.startsWith(welcome))!;
+    expect(pv.url).toBe(`${welcome}?utm_source=mail`);
+    expect(evs.find((x) => x.type == "page_view")!.url).toBe(`${dev.pages}/login`);
+  }, 90_000);
+
+  it("finding 5: visitor and session ids are 8 time chars + 32 hex chars; recommend POSTs and no URL carries the visitor", async () => {
+    const url = dev.page("/recs", `<!doctype html><title>Recs</title><script>${STUB}</script>${dev.tag("", "es.personalize.js")}`);
+    const page = await newPage();
+    const requests: { url: string; method: string; body: string | null; headers: Record<string, string> }[] = [];
+    page.on("request", (r) => r.url().startsWith(dev.worker + "/v1/") && requests.push({ url: r.url(), method: r.method(), body: r.postData(), headers: r.headers() }));
+    await page.goto(url);
+    const v = await until(() => visitorOf(page));
+    expect(v).toMatch(/^[0-9a-z]{8}[0-9a-f]{32}$/);
+    expect(await page.evaluate(() => localStorage.getItem("es_s"))).toMatch(/^[0-9a-z]{8}[0-9a-f]{32}\.\d+$/);
+    const [res, items] = await Promise.all([
+      page.waitForResponse((r) => r.url().startsWith(dev.worker + "/v1/recommendations")),
+      page.evaluate(() => new Promise((done) => window.edgescore!("recommend", { limit: 2, product: "sku-1" }, done))),
+    ]);
+    expect(res.status()).toBe(200);
+    expect(items).toEqual([]);
+    const rec = requests.find((r) => r.url.includes("/v1/recommendations"))!;
+    expect(rec.url).toBe(dev.worker + "/v1/recommendations");
+    expect(rec.method).toBe("POST");
+    expect(rec.headers["content-type"]).toMatch(/^text\/plain/);
+    expect(JSON.parse(rec.body!)).toEqual({ site: dev.keys.publicKey, visitor: v, limit: 2, product: "sku-1" });
+    await until(async () => (await eventsOf(v)).length >= 2);
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    for (const r of requests) expect(r.url).not.toContain(v);
+  });
+
+  it("finding 5: a page can GET its hints with the X-EdgeScore-Visitor header across origins (the preflight allows it)", async () => {
+    const url = dev.page("/hdr", `<!doctype html><title>Hdr</title>${dev.tag()}`);
+    const page = await newPage();
+    await page.goto(url);
+    const v = await until(() => visitorOf(page));
+    const out = await page.evaluate(
+      async ([api, site, visitor]) => {
+        const r = await fetch(`${api}/v1/hints?site=${site}`, { headers: { "X-EdgeScore-Visitor": visitor! } });
+        const inUrl = await fetch(`${api}/v1/hints?site=${site}&visitor=${visitor}`);
+        return { status: r.status, body: await r.json(), inUrl: inUrl.status, code: ((await inUrl.json()) as { error: { code: string } }).error.code };
+      },
+      [dev.worker, dev.keys.publicKey, v] as const,
+    );
+    expect(out).toMatchObject({ status: 200, body: { tier: "cold", promo: null }, inUrl: 400, code: "visitor_in_url" });
+  });
+
+  it("es.js (no personalization) answers recommend with [] and sends no request for it", async () => {
+    const url = dev.page("/norecs", `<!doctype html><title>NoRecs</title><script>${STUB}</script>${dev.tag()}`);
+    const page = await newPage();
+    const urls: string[] = [];
+    page.on("request", (r) => urls.push(r.url()));
+    await page.goto(url);
+    await until(() => visitorOf(page));
+    expect(await page.evaluate(() => new Promise((done) => window.edgescore!("recommend", { limit: 2 }, done)))).toEqual([]);
+    await sleep(500);
+    expect(urls.filter((u) => u.includes("/v1/recommendations"))).toEqual([]);
   });
 
   it("with data-consent=required sends and stores nothing until consent", async () => {

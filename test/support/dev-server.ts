@@ -21,6 +21,8 @@ export interface Keys {
   publicKey: string;
   secretKey: string;
   webhookSecret: string;
+  /** Signs identify calls (HMAC-SHA256 of the normalized email), shown once at creation. */
+  identitySecret: string;
 }
 
 export interface Dev {
@@ -29,8 +31,8 @@ export interface Dev {
   keys: Keys;
   /** Serves `html` at `path` on the pages server. */
   page(path: string, html: string): string;
-  /** The snippet tag for this site. */
-  tag(attrs?: string): string;
+  /** The snippet tag for this site (`file`: a build variant, default es.js). */
+  tag(attrs?: string, file?: string): string;
   /** Rows from the local D1. */
   sql<T = Record<string, unknown>>(query: string): Promise<T[]>;
   stop(): Promise<void>;
@@ -111,8 +113,8 @@ export async function startDev(): Promise<Dev> {
       routes.set(path.split(/[?#]/)[0]!, html);
       return pages + path;
     },
-    tag(attrs = "") {
-      return `<script async src="${worker}/es.js" data-site="${keys.publicKey}" ${attrs}></script>`;
+    tag(attrs = "", file = "es.js") {
+      return `<script async src="${worker}/${file}" data-site="${keys.publicKey}" ${attrs}></script>`;
     },
     async sql(query) {
       // The dev server holds the same SQLite file: a busy database is retried.
