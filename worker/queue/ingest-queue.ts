@@ -36,7 +36,9 @@ export function groupByLead(messages: readonly Message<IngestMessage>[]): Group[
   const groups = new Map<string, Group>();
   for (const m of messages) {
     const key = `${m.body.site.id}\u0000${m.body.visitor}`;
-    const g = groups.get(key) ?? { site: m.body.site, visitor: m.body.visitor, messages: [] };
+    // Messages enqueued before sites carried their URL and catalog rules have only the id.
+    const site = { id: m.body.site.id, origins: m.body.site.origins ?? [], catalogHosts: m.body.site.catalogHosts ?? [], keepParams: m.body.site.keepParams ?? [] };
+    const g = groups.get(key) ?? { site, visitor: m.body.visitor, messages: [] };
     g.messages.push(m);
     groups.set(key, g);
   }
