@@ -1,5 +1,5 @@
 // Builds everything the Worker serves as static assets into public/ (gitignored):
-// the snippet (public/es.js, public/es.mjs), the demo sites (public/demo/) and
+// the snippet (public/es.js, its personalization build public/es.personalize.js, public/es.mjs), the demo sites (public/demo/) and
 // the cache policy for them (public/_headers).
 // Usage: `node scripts/build.mjs` (npm run build). Fast: esbuild only.
 import { cp, mkdir, rm, writeFile } from "node:fs/promises";
@@ -14,17 +14,12 @@ const pub = join(root, "public");
 // The snippet's URL never changes (site owners paste it once), so it is cached
 // briefly and revalidated with its ETag; stale-while-revalidate keeps page loads
 // from ever waiting on the edge for it.
-const HEADERS = `/es.js
-  Content-Type: application/javascript; charset=utf-8
+const SNIPPET_HEADERS = `  Content-Type: application/javascript; charset=utf-8
   Cache-Control: public, max-age=3600, stale-while-revalidate=86400
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
-/es.mjs
-  Content-Type: application/javascript; charset=utf-8
-  Cache-Control: public, max-age=3600, stale-while-revalidate=86400
-  Access-Control-Allow-Origin: *
-  X-Content-Type-Options: nosniff
-/demo/*
+`;
+const HEADERS = `${["/es.js", "/es.personalize.js", "/es.mjs"].map((p) => p + "\n" + SNIPPET_HEADERS).join("")}/demo/*
   Cache-Control: no-cache
 `;
 
@@ -38,5 +33,5 @@ export async function buildAll() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   await buildAll();
-  console.log("built public/ (es.js, es.mjs, demo/, _headers)");
+  console.log("built public/ (es.js, es.personalize.js, es.mjs, demo/, _headers)");
 }

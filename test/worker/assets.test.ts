@@ -21,7 +21,15 @@ describe("GET /es.js", () => {
     for (const path of ["/demo/shop/", "/demo/dealer/", "/demo/saas/"]) {
       const res = await env.ASSETS.fetch(`https://edgescore.test${path}`);
       expect(res.status, path).toBe(200);
-      expect(await res.text()).toContain('src="/es.js"');
+      expect(await res.text()).toMatch(/src="\/es(\.personalize)?\.js"/);
     }
+  });
+
+  it("serves the personalization build with the snippet's cache policy", async () => {
+    const res = await env.ASSETS.fetch("https://edgescore.test/es.personalize.js");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/javascript/);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=3600, stale-while-revalidate=86400");
+    expect(await res.text()).toContain("/v1/recommendations");
   });
 });

@@ -13,6 +13,7 @@ describe("scrubUrl (finding 6: secrets in page URLs)", () => {
     ["https://s.example/?%75tm_term=x&%zz=1", "https://s.example/?%75tm_term=x"],
     ["/relative?x=1&utm_source=y", "/relative?utm_source=y"],
     ["https://s.example/plain", "https://s.example/plain"],
+    ["https://ann:hunter2@s.example/p?utm_source=x", "https://s.example/p?utm_source=x"],
   ])("%s -> %s", (input, out) => {
     expect(scrubUrl(input)).toBe(out);
   });

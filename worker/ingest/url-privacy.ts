@@ -5,7 +5,7 @@
 // The snippet applies the same rule before sending; the worker applies it again
 // to every URL from any source, so an old or hand-rolled client cannot store more.
 // A fragment is kept only when it is an SPA route (`#/…`, `#!…`), and then its own
-// query part is filtered the same way.
+// query part is filtered the same way. Credentials (`user:pass@`) are dropped.
 
 const ALWAYS = new Set(["gclid", "fbclid", "msclkid", "ref"]);
 
@@ -50,7 +50,8 @@ export function scrubUrl(url: string, extra: readonly string[] = []): string {
       if (fq >= 0) fragment = fragment.slice(0, fq) + filterQuery(fragment.slice(fq + 1), extra);
     }
   }
-  return base + query + fragment;
+  // Credentials in the authority (`https://user:pass@host/`) never belong in storage.
+  return base.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1") + query + fragment;
 }
 
 export const scrubOptional = (url: string | null | undefined, extra: readonly string[]): string | null =>

@@ -21,6 +21,10 @@ export function InstallPage(p: { site: { name: string; publicKey: string; origin
           </button>
           <span id="copy-status" class="small" role="status" aria-live="polite"></span>
         </div>
+        <p class="small">
+          Personalizing the page (<code>data-es-tier</code>, <code>data-es-promo</code>, <code>edgescore('recommend', …)</code>)? Load{" "}
+          <code>/es.personalize.js</code> instead of <code>/es.js</code>: the same tracking plus the page personalization, a little larger.
+        </p>
         <p class="small mut">
           Public key <code>{p.site.publicKey}</code> (safe to publish). Pages may send events only from the site's allowed origins:{" "}
           {p.site.origins.length ? p.site.origins.map((o, i) => <>{i ? ", " : ""}<code>{o}</code></>) : "none yet"}.
@@ -56,6 +60,10 @@ export function InstallPage(p: { site: { name: string; publicKey: string; origin
               <tr>
                 <td><code>data-gpc="honor"</code></td>
                 <td>Send nothing when the browser sets Global Privacy Control.</td>
+              </tr>
+              <tr>
+                <td><code>data-keep-params="page,sort"</code></td>
+                <td>Query parameters to keep in the URLs sent, besides <code>utm_*</code>, <code>gclid</code>, <code>fbclid</code>, <code>msclkid</code> and <code>ref</code> (every other parameter, such as a token or an email, is dropped).</td>
               </tr>
             </tbody>
           </table>
