@@ -62,16 +62,12 @@ export function Layout(props: { title: string; nav: Nav; site?: { name: string }
           {props.site && props.csrf ? (
             <div class="who">
               <span>{props.site.name}</span>
-              <form method="post" action="/dashboard/logout">
-                <Csrf token={props.csrf} />
-                <button type="submit">Sign out</button>
-              </form>
-              <form method="post" action="/dashboard/logout-all">
-                <Csrf token={props.csrf} />
-                <button type="submit" title="Ends every dashboard session of this site, on every browser">
-                  Sign out everywhere
-                </button>
-              </form>
+              <PostButton action="/dashboard/logout" csrf={props.csrf}>
+                Sign out
+              </PostButton>
+              <PostButton action="/dashboard/logout-all" csrf={props.csrf} title="Ends every dashboard session of this site, on every browser">
+                Sign out everywhere
+              </PostButton>
             </div>
           ) : null}
         </div>
@@ -84,6 +80,34 @@ export function Layout(props: { title: string; nav: Nav; site?: { name: string }
 }
 
 export const Csrf = (p: { token: string }) => <input type="hidden" name={CSRF_FIELD} value={p.token} />;
+
+/** A one-button form that POSTs with the session's CSRF token. */
+export function PostButton(p: { action: string; csrf: string; class?: string; title?: string; children: Child }) {
+  return (
+    <form method="post" action={p.action}>
+      <Csrf token={p.csrf} />
+      <button type="submit" class={p.class} title={p.title}>
+        {p.children}
+      </button>
+    </form>
+  );
+}
+
+/** The second step of a destructive action: confirm (POST with `confirm=yes`) or go back. */
+export function ConfirmForm(p: { action: string; csrf: string; cancel: string; children: Child }) {
+  return (
+    <form method="post" action={p.action} class="row">
+      <Csrf token={p.csrf} />
+      <input type="hidden" name="confirm" value="yes" />
+      <button type="submit" class="danger">
+        {p.children}
+      </button>
+      <a class="btn sec" href={p.cancel}>
+        Cancel
+      </a>
+    </form>
+  );
+}
 
 export function Msg(p: { kind: "ok" | "err" | "info"; children: Child }) {
   return (

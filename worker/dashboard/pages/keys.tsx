@@ -1,7 +1,7 @@
 // The Keys page: what each key is for, rotation with a confirm step, and a new
 // secret shown once with what to do next. Secrets are rendered as text in
 // read-only fields; every response is `Cache-Control: no-store`.
-import { Csrf, Layout, Msg, When } from "../layout";
+import { Csrf, Layout, Msg, PostButton, When } from "../layout";
 import type { KeysInfo } from "../types";
 
 export type KeyKind = "secret" | "webhook" | "identity";
@@ -86,12 +86,9 @@ export function KeysPage(p: { site: Site; csrf: string; keys: KeysInfo | null; e
       <section class="card" aria-labelledby="h-sessions">
         <h2 id="h-sessions">Dashboard sessions</h2>
         <p>Signs out every browser signed in to this site's dashboard, this one included.</p>
-        <form method="post" action="/dashboard/logout-all">
-          <Csrf token={p.csrf} />
-          <button type="submit" class="sec">
-            Sign out everywhere
-          </button>
-        </form>
+        <PostButton action="/dashboard/logout-all" csrf={p.csrf} class="sec">
+          Sign out everywhere
+        </PostButton>
       </section>
     </Layout>
   );

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { qs } from "../api";
-import { Bar, Csrf, fmtNum, jsonText, Layout, leadLabel, Msg, SafeLink, TierBadge, When } from "../layout";
+import { Bar, ConfirmForm, Csrf, fmtNum, jsonText, Layout, leadLabel, Msg, SafeLink, TierBadge, When } from "../layout";
 import type { LeadDetail, ModelScore } from "../types";
 // Older rows hold free text (a receiver's error page); only the closed list of reasons is shown.
 import { readReason } from "../../alerts/reasons";
@@ -303,16 +303,9 @@ export function MergeConfirmPage(p: { site: { name: string }; csrf: string; id: 
           and <a href={`/dashboard/leads/${encodeURIComponent(p.holder.id)}`}>{holderLabel}</a> are the same person.
         </p>
         <p>This lead's activity joins {holderLabel}, and this lead is gone. It cannot be undone.</p>
-        <form method="post" action={`${path}/merge`} class="row">
-          <Csrf token={p.csrf} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">
-            Yes, merge into {holderLabel}
-          </button>
-          <a class="btn sec" href={path}>
-            Cancel
-          </a>
-        </form>
+        <ConfirmForm action={`${path}/merge`} csrf={p.csrf} cancel={path}>
+          Yes, merge into {holderLabel}
+        </ConfirmForm>
       </div>
     </Layout>
   );
@@ -516,16 +509,9 @@ export function EraseConfirmPage(p: { site: { name: string }; csrf: string; id: 
         <p>
           This permanently deletes the lead <b>{p.label}</b>, its {p.events} events, its sessions, scores and personal data. It cannot be undone.
         </p>
-        <form method="post" action={`${path}/erase`} class="row">
-          <Csrf token={p.csrf} />
-          <input type="hidden" name="confirm" value="yes" />
-          <button type="submit" class="danger">
-            Yes, erase permanently
-          </button>
-          <a class="btn sec" href={path}>
-            Cancel
-          </a>
-        </form>
+        <ConfirmForm action={`${path}/erase`} csrf={p.csrf} cancel={path}>
+          Yes, erase permanently
+        </ConfirmForm>
       </div>
     </Layout>
   );
