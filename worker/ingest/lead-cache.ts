@@ -6,7 +6,8 @@
 // the visitor's mapping, the models and the event ids against D1, and any
 // mismatch rolls the batch back and retries with a fresh read.
 import type { HeldCode } from "../promos/promos";
-import type { LeadRow, ModelRow, ScoreRow } from "./store";
+import type { LeadRow } from "../store/leads/ingest";
+import type { ModelRow, ScoreRow } from "../store/scores/ingest";
 
 export interface Snapshot {
   byVisitor: LeadRow | null;

@@ -1,7 +1,7 @@
 // Which lead a request's events belong to. Pure: decided from what RT1 read.
 import { ApiError } from "../http/errors";
 import { derivedId } from "../lib/crypto";
-import type { LeadRow } from "./store";
+import type { LeadRow } from "../store/leads/ingest";
 
 export type Identity = "claimed" | "verified";
 

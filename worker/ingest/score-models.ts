@@ -4,7 +4,8 @@
 import { applyEvents, emptyState, recompute, toLeadState, type LeadState, type ScoreEvent, type ScoreResult, type TriggerFiring } from "../scoring/engine";
 import { parseModel, type Model } from "../scoring/model";
 import type { StoredEvent } from "./normalize";
-import type { EventRow, ModelRow, ScoreRow } from "./store";
+import type { EventRow } from "../store/events/ingest";
+import type { ModelRow, ScoreRow } from "../store/scores/ingest";
 
 export interface SiteModel {
   name: string;

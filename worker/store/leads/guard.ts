@@ -1,0 +1,64 @@
+// Optimistic concurrency for write batches. The batch's first statement
+// evaluates the guard and raises (rolling the whole transaction back) unless
+// each lead still has the version the request read, the visitor still points at
+// the lead it read, and the site's models are the versions it scored with;
+// resent or concurrently stored events are refused by the events primary key.
+// `json('conflict')` is the way to raise from plain SQL without writing.
+//
+// Whether a failed batch lost a race is then decided by data, not by the
+// error's text: the guard is evaluated again, as a read, together with whether
+// any of the batch's event ids now exist. A lost race shows there (versions only
+// grow, stored events stay); anything else is a real error and is rethrown.
+import { countBatch, type D1Stats, WriteConflict } from "../batch";
+
+export interface GuardSpec {
+  siteId: string;
+  expected: { id: string; version: number | null }[];
+  visitor: { id: string; lead: string | null } | null;
+  modelsSignature: string | null;
+}
+
+/** The guard's condition, its parameters numbered from ?{at+1}. */
+export function guardCondition(at: number): string {
+  const p = (n: number) => `?${at + n}`;
+  return `(SELECT count(*) FROM json_each(${p(1)}) x
+            WHERE (SELECT version FROM leads WHERE id = x.value->>'$.id') IS NOT x.value->>'$.v') = 0
+         AND (${p(3)} IS NULL OR (SELECT lead_id FROM visitors WHERE site_id = ${p(2)} AND id = ${p(3)}) IS ${p(4)})
+         AND (${p(5)} IS NULL OR coalesce((SELECT group_concat(s, ',') FROM (SELECT name || ':' || version AS s FROM models WHERE site_id = ${p(2)} ORDER BY position)), '') = ${p(5)})`;
+}
+
+export function guardParams(g: GuardSpec): unknown[] {
+  return [JSON.stringify(g.expected.map((e) => ({ id: e.id, v: e.version }))), g.siteId, g.visitor?.id ?? null, g.visitor?.lead ?? null, g.modelsSignature];
+}
+
+/** The guard on its own, for batches that insert no event (else it rides on the events insert). */
+export function guard(db: D1Database, g: GuardSpec) {
+  return db.prepare(`SELECT json(CASE WHEN ${guardCondition(0)} THEN '1' ELSE 'conflict' END) AS ok`).bind(...guardParams(g));
+}
+
+/** True while the guard still holds and none of `eventIds` is stored. */
+export async function guardHolds(db: D1Database, g: GuardSpec, eventIds: string[]): Promise<boolean> {
+  const row = await db
+    .prepare(
+      `SELECT (${guardCondition(0)}) AND NOT EXISTS (SELECT 1 FROM events WHERE site_id = ?2 AND id IN (SELECT value FROM json_each(?6))) AS ok`,
+    )
+    .bind(...guardParams(g), JSON.stringify(eventIds))
+    .first<{ ok: number }>();
+  return row?.ok === 1;
+}
+
+/**
+ * Runs a guarded write batch (its first statement carries the guard). A batch
+ * that failed because another request won the race becomes a WriteConflict.
+ */
+export async function runGuarded(db: D1Database, stmts: D1PreparedStatement[], g: GuardSpec, eventIds: string[], stats: D1Stats): Promise<D1Result[]> {
+  try {
+    const results = await db.batch(stmts);
+    countBatch(stats, results);
+    return results;
+  } catch (err) {
+    stats.roundTrips++;
+    if (!(await guardHolds(db, g, eventIds))) throw new WriteConflict();
+    throw err;
+  }
+}
