@@ -1,6 +1,7 @@
 // Shared helpers for the local scripts (start, seed, bench, demo traffic).
 import { spawn, spawnSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -23,8 +24,18 @@ export function wrangler(args, { quiet = true } = {}) {
   return r.stdout;
 }
 
+/** The D1 bindings of a wrangler config: DB (shard 0 and the directory), then DB_1 … */
+export function shardBindings(config = join(root, "wrangler.toml")) {
+  const toml = readFileSync(config, "utf8").split(/\n\[env\./)[0];
+  return [...toml.matchAll(/^binding\s*=\s*"(DB(?:_\d+)?)"/gm)].map((m) => m[1]);
+}
+
+/** Applies the migrations to every shard's local database. */
 export function migrateLocal(persistTo, config) {
-  return wrangler(["d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...(config ? ["--config", config] : [])]);
+  const out = [];
+  for (const b of shardBindings(config ? resolve(root, config) : undefined))
+    out.push(wrangler(["d1", "migrations", "apply", b, "--local", ...(persistTo ? ["--persist-to", persistTo] : []), ...(config ? ["--config", config] : [])]));
+  return out.join("");
 }
 
 export function sqlLocal(sql, persistTo) {

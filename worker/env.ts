@@ -4,7 +4,10 @@ import type { Site } from "./sites/sites";
 
 // The Worker's bindings (wrangler.toml, secrets and .dev.vars).
 export interface Bindings {
+  /** Shard 0, and the directory (sites, keys, the shard of each site): worker/shards/shards.ts. */
   DB: D1Database;
+  /** Further shards (wrangler.toml binds DB_1 … DB_15 as the deployment grows). */
+  [shard: `DB_${number}`]: D1Database | undefined;
   ASSETS: Fetcher;
   /** Operator token for creating sites (a Worker secret; `.dev.vars` locally). */
   ADMIN_TOKEN?: string;
