@@ -37,6 +37,15 @@ export const sites = sqliteTable("sites", {
   rateVisitorPerMin: integer("rate_visitor_per_min").notNull().default(120),
   rateSitePerMin: integer("rate_site_per_min").notNull().default(60000),
   createdAt: integer("created_at").notNull(),
+  // The directory (this table lives in the first database): the shard holding
+  // the site's data (0 = binding DB, n = DB_n). New sites go to the least loaded.
+  shard: integer("shard").notNull().default(0),
+  // A move to another shard in progress (POST /v1/admin/sites/:id/move): the
+  // target, the phase ("copying", "switching", "cleaning") and the resumable
+  // copy position (JSON).
+  moveTo: integer("move_to"),
+  moveState: text("move_state"),
+  moveCursor: text("move_cursor"),
 });
 
 export const models = sqliteTable(
@@ -334,3 +343,11 @@ export const promoGrants = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.siteId, t.model, t.promoId, t.client, t.day] })],
 );
+
+// A site that no longer lives in this shard (it moved away, or is switching):
+// every guarded write batch for it fails here and is retried on the site's
+// current shard, so no event lands in a shard that is no longer the site's.
+export const siteFences = sqliteTable("site_fences", {
+  siteId: text("site_id").primaryKey(),
+  fencedAt: integer("fenced_at").notNull(),
+});
