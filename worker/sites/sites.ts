@@ -12,7 +12,7 @@ import { randomToken, safeEqual, sha256Hex } from "../lib/crypto";
 export type Site = typeof sites.$inferSelect;
 
 const SITE_COLS =
-  "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at";
+  "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at, shard, move_to, move_state, move_cursor";
 /** The site columns qualified by a table alias, for a query that joins sites (read back with toSite). */
 export const siteColumns = (alias: string) =>
   SITE_COLS.split(", ")
@@ -31,6 +31,10 @@ export interface SiteRow {
   origins: string;
   catalog_hosts: string;
   keep_params: string;
+  shard: number;
+  move_to: number | null;
+  move_state: string | null;
+  move_cursor: string | null;
   rate_visitor_per_min: number;
   rate_site_per_min: number;
   created_at: number;
@@ -50,6 +54,10 @@ export function toSite(r: SiteRow | null): Site | null {
     origins: JSON.parse(r.origins) as string[],
     catalogHosts: JSON.parse(r.catalog_hosts) as string[],
     keepParams: JSON.parse(r.keep_params) as string[],
+    shard: r.shard,
+    moveTo: r.move_to,
+    moveState: r.move_state,
+    moveCursor: r.move_cursor,
     rateVisitorPerMin: r.rate_visitor_per_min,
     rateSitePerMin: r.rate_site_per_min,
     createdAt: r.created_at,
