@@ -13,14 +13,14 @@ export interface Comparison {
   storedScoreColumn: number;
 }
 
-export async function compareWithRecompute(siteId: string, modelName: string, now: number): Promise<Comparison[]> {
-  const m = await env.DB.prepare("SELECT document FROM models WHERE site_id = ? AND name = ?").bind(siteId, modelName).first<{ document: string }>();
+export async function compareWithRecompute(siteId: string, modelName: string, now: number, db: D1Database = env.DB): Promise<Comparison[]> {
+  const m = await db.prepare("SELECT document FROM models WHERE site_id = ? AND name = ?").bind(siteId, modelName).first<{ document: string }>();
   const parsed = parseModel(JSON.parse(m!.document), { allowHttpLocalhost: true });
   if (!parsed.ok) throw new Error("stored model invalid");
-  const leads = (await env.DB.prepare("SELECT l.id, l.traits, s.state, s.score FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ? WHERE l.site_id = ?").bind(modelName, siteId).all<{ id: string; traits: string; state: string | null; score: number | null }>()).results;
+  const leads = (await db.prepare("SELECT l.id, l.traits, s.state, s.score FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ? WHERE l.site_id = ?").bind(modelName, siteId).all<{ id: string; traits: string; state: string | null; score: number | null }>()).results;
   const out: Comparison[] = [];
   for (const l of leads) {
-    const events = (await env.DB.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id = ? ORDER BY n").bind(l.id).all<EventRow>()).results;
+    const events = (await db.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id = ? ORDER BY n").bind(l.id).all<EventRow>()).results;
     const traits = JSON.parse(l.traits) as Record<string, unknown>;
     out.push({
       leadId: l.id,

@@ -6,6 +6,8 @@ import { corsHeaders, preflight } from "../http/cors";
 import { countryOf, publicSite } from "../http/public-site";
 import { parseOrThrow } from "../http/validate";
 import { deliverAlerts } from "../alerts/deliver";
+import { onSiteShard } from "../shards/site-db";
+import { shardDb } from "../shards/shards";
 import { hintsFrom } from "../hints/hints";
 import { readHints } from "../hints/read-hints";
 import { clampTs } from "../ingest/normalize";
@@ -49,11 +51,12 @@ collect.post("/", async (c) => {
       verifiedEmail: proof.email,
       client,
     });
-    const hints = await readHints(c.env.DB, site.id, body.visitor, { recommend: 0, product: null }, now, { kind: "browser", client });
+    const hints = await readHints(shardDb(c.env, site.shard), site.id, body.visitor, { recommend: 0, product: null }, now, { kind: "browser", client });
     return c.json({ accepted: events.length, duplicates: 0, queued: true, hints });
   }
 
-  const out = await ingest(c.env.DB, {
+  // On the site's shard; a write that finds the site moved follows it there.
+  const out = await onSiteShard(c.env, site, (db) => ingest(db, {
     site: rules,
     source: "browser",
     verifiedEmail: proof.email,
@@ -65,7 +68,7 @@ collect.post("/", async (c) => {
     traits: body.traits,
     country: countryOf(c.req.raw),
     now,
-  });
+  }));
   // First delivery attempt of any alert this request fired, after the response (SPEC §7).
   if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(c.env, out.alertIds));
   if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-D1", d1Stats(out.stats));

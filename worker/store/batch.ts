@@ -22,6 +22,17 @@ export class WriteConflict extends Error {
   }
 }
 
+/**
+ * The site does not live in this shard (any more): it moved, or is switching
+ * shards right now. Nothing was written; resolve the site's shard again.
+ */
+export class SiteMoved extends Error {
+  constructor(readonly siteId: string) {
+    super(`site ${siteId} is not in this shard`);
+    this.name = "SiteMoved";
+  }
+}
+
 export function countBatch(stats: D1Stats, results: D1Result[]): void {
   stats.roundTrips++;
   for (const r of results) {

@@ -5,11 +5,15 @@
 // resent or concurrently stored events are refused by the events primary key.
 // `json('conflict')` is the way to raise from plain SQL without writing.
 //
+// The guard also refuses a site fenced in this shard (it moved away, or is
+// switching shards): no event ever lands in a shard that is not the site's.
+//
 // Whether a failed batch lost a race is then decided by data, not by the
 // error's text: the guard is evaluated again, as a read, together with whether
 // any of the batch's event ids now exist. A lost race shows there (versions only
-// grow, stored events stay); anything else is a real error and is rethrown.
-import { countBatch, type D1Stats, WriteConflict } from "../batch";
+// grow, stored events stay); a fence shows as SiteMoved; anything else is a
+// real error and is rethrown.
+import { countBatch, type D1Stats, SiteMoved, WriteConflict } from "../batch";
 
 export interface GuardSpec {
   siteId: string;
@@ -24,7 +28,8 @@ export function guardCondition(at: number): string {
   return `(SELECT count(*) FROM json_each(${p(1)}) x
             WHERE (SELECT version FROM leads WHERE id = x.value->>'$.id') IS NOT x.value->>'$.v') = 0
          AND (${p(3)} IS NULL OR (SELECT lead_id FROM visitors WHERE site_id = ${p(2)} AND id = ${p(3)}) IS ${p(4)})
-         AND (${p(5)} IS NULL OR coalesce((SELECT group_concat(s, ',') FROM (SELECT name || ':' || version AS s FROM models WHERE site_id = ${p(2)} ORDER BY position)), '') = ${p(5)})`;
+         AND (${p(5)} IS NULL OR coalesce((SELECT group_concat(s, ',') FROM (SELECT name || ':' || version AS s FROM models WHERE site_id = ${p(2)} ORDER BY position)), '') = ${p(5)})
+         AND NOT EXISTS (SELECT 1 FROM site_fences WHERE site_id = ${p(2)})`;
 }
 
 export function guardParams(g: GuardSpec): unknown[] {
@@ -36,15 +41,16 @@ export function guard(db: D1Database, g: GuardSpec) {
   return db.prepare(`SELECT json(CASE WHEN ${guardCondition(0)} THEN '1' ELSE 'conflict' END) AS ok`).bind(...guardParams(g));
 }
 
-/** True while the guard still holds and none of `eventIds` is stored. */
-export async function guardHolds(db: D1Database, g: GuardSpec, eventIds: string[]): Promise<boolean> {
+/** Whether the guard still holds (and none of `eventIds` is stored), and whether the site is fenced here. */
+export async function guardState(db: D1Database, g: GuardSpec, eventIds: string[]): Promise<{ holds: boolean; fenced: boolean }> {
   const row = await db
     .prepare(
-      `SELECT (${guardCondition(0)}) AND NOT EXISTS (SELECT 1 FROM events WHERE site_id = ?2 AND id IN (SELECT value FROM json_each(?6))) AS ok`,
+      `SELECT (${guardCondition(0)}) AND NOT EXISTS (SELECT 1 FROM events WHERE site_id = ?2 AND id IN (SELECT value FROM json_each(?6))) AS ok,
+              EXISTS (SELECT 1 FROM site_fences WHERE site_id = ?2) AS fenced`,
     )
     .bind(...guardParams(g), JSON.stringify(eventIds))
-    .first<{ ok: number }>();
-  return row?.ok === 1;
+    .first<{ ok: number; fenced: number }>();
+  return { holds: row?.ok === 1, fenced: row?.fenced === 1 };
 }
 
 /**
@@ -58,7 +64,9 @@ export async function runGuarded(db: D1Database, stmts: D1PreparedStatement[], g
     return results;
   } catch (err) {
     stats.roundTrips++;
-    if (!(await guardHolds(db, g, eventIds))) throw new WriteConflict();
+    const state = await guardState(db, g, eventIds);
+    if (state.fenced) throw new SiteMoved(g.siteId);
+    if (!state.holds) throw new WriteConflict();
     throw err;
   }
 }

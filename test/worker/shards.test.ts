@@ -1,0 +1,136 @@
+// Sharding: a site moves to another D1 database while its events arrive; no
+// event is lost or doubled and every lead equals a recompute on the new shard.
+import { env } from "cloudflare:workers";
+import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
+import { describe, expect, it } from "vitest";
+import * as schema from "../../db/schema";
+import { moveStep, startMove } from "../../worker/shards/move";
+import { allShards } from "../../worker/shards/shards";
+import { SITE_TABLES } from "../../worker/store/shards";
+import { admin, collect, createSite, event, ORIGIN } from "../support/api";
+import { interestModel } from "../support/models";
+import { compareWithRecompute } from "../support/recompute";
+
+const [shard0, shard1] = allShards(env) as [D1Database, D1Database];
+const count = async (db: D1Database, sql: string, ...args: unknown[]) => (await db.prepare(sql).bind(...args).first<{ n: number }>())!.n;
+
+describe("shards", () => {
+  it("tests and local dev run with two shards", () => {
+    expect(allShards(env)).toHaveLength(2);
+  });
+
+  it("the move copies every table that holds a site's data, by its primary key (checked against db/schema.ts)", () => {
+    const directoryOnly = new Set(["sites", "dashboard_sessions", "daily_salts", "site_fences"]);
+    const expected = Object.values(schema as Record<string, unknown>)
+      .filter((v): v is SQLiteTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v)
+      .map((t) => getTableConfig(t))
+      .filter((c) => !directoryOnly.has(c.name))
+      .map((c) => {
+        const pk = c.primaryKeys[0]?.columns.map((col) => col.name) ?? c.columns.filter((col) => col.primary).map((col) => col.name);
+        expect(c.columns.some((col) => col.name === "site_id"), `${c.name} has site_id`).toBe(true);
+        return { table: c.name, pk };
+      })
+      .sort((a, b) => a.table.localeCompare(b.table));
+    expect([...SITE_TABLES].map((t) => ({ table: t.table, pk: [...t.pk] })).sort((a, b) => a.table.localeCompare(b.table))).toEqual(expected);
+  });
+
+  it("a write that arrives during the switch waits for it and lands in the new shard (the fence)", { timeout: 60_000 }, async () => {
+    const site = await createSite();
+    await collect({ site: site.publicKey, visitor: "early", events: [event("page_view")] });
+    await startMove(env, site.id, 1);
+    const eventsTable = SITE_TABLES.findIndex((t) => t.table === "events");
+    // Step until the switch has caught up the events table (what follows it is not re-read).
+    for (;;) {
+      const row = await shard0.prepare("SELECT move_state, move_cursor FROM sites WHERE id = ?1").bind(site.id).first<{ move_state: string; move_cursor: string }>();
+      if (row!.move_state === "switching" && (JSON.parse(row!.move_cursor) as { t: number }).t > eventsTable) break;
+      await moveStep(env, site.id, Date.now());
+    }
+    const late = event("page_view");
+    const pending = collect({ site: site.publicKey, visitor: "late", events: [late] });
+    await new Promise((r) => setTimeout(r, 100));
+    let now = Date.now();
+    for (let i = 0; i < 1000 && (await moveStep(env, site.id, now)) !== "done"; i++) now += 1_000;
+    expect((await pending).status).toBe(200);
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1 AND id = ?2", site.id, late.id)).toBe(1);
+    expect(await count(shard0, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(0);
+  });
+
+  it("moves a site while events arrive: none lost or doubled, every lead equals a recompute, the old shard emptied", { timeout: 120_000 }, async () => {
+    const site = await createSite([ORIGIN], { rateLimits: { visitorPerMinute: 100_000 } });
+    expect((await admin("/models/m", site.secretKey, { method: "PUT", body: interestModel })).status).toBe(201);
+    const other = await createSite();
+    await collect({ site: other.publicKey, visitor: "bystander", events: [event("page_view")] });
+
+    // Traffic: 8 visitors sending batches of 1-3 events, 10 % resends, until told to stop.
+    const accepted = new Set<string>();
+    let stop = false;
+    let requests = 0;
+    const sent: unknown[][] = [];
+    const visitorLoop = async (v: number) => {
+      let i = 0;
+      while (!stop) {
+        const batch = Array.from({ length: 1 + ((v + i) % 3) }, (_, k) =>
+          event(k === 0 && i % 4 === 0 ? "trial_signup" : "page_view", { url: `https://shop.example/${i % 2 ? "pricing" : "docs"}/${v}` }),
+        );
+        const resend = i > 0 && i % 10 === 0 ? sent[v]!.slice(0, 1) : [];
+        const body = { site: site.publicKey, visitor: `mover-${v}`, session: `s-${v}`, events: [...batch, ...resend] };
+        sent[v] = batch;
+        const res = await collect(body);
+        requests++;
+        expect(res.status).toBe(200);
+        for (const e of batch) accepted.add(e.id);
+        i++;
+      }
+    };
+    const traffic = Promise.all(Array.from({ length: 8 }, (_, v) => ((sent[v] = []), visitorLoop(v))));
+
+    // Let some traffic land, then move, a step at a time, with traffic flowing.
+    while (requests < 40) await new Promise((r) => setTimeout(r, 10));
+    await startMove(env, site.id, 1);
+    const phases: string[] = [];
+    let now = Date.now();
+    for (let step = 0; step < 10_000; step++) {
+      const row = await shard0.prepare("SELECT move_state FROM sites WHERE id = ?1").bind(site.id).first<{ move_state: string | null }>();
+      if (row!.move_state && phases[phases.length - 1] !== row!.move_state) phases.push(row!.move_state);
+      // Traffic keeps flowing through the copy and the switch; stopped once the site has its new home.
+      if (row!.move_state === "cleaning" && !stop) {
+        await new Promise((r) => setTimeout(r, 200));
+        stop = true;
+        await traffic;
+        now += 61_000; // past every isolate's site cache: the source may be cleaned
+      }
+      const r = await moveStep(env, site.id, now);
+      if (r === "done") break;
+      // Slow the switch down so that traffic keeps arriving while it runs: those
+      // requests must wait for it (the fence), not land in the shard being left.
+      await new Promise((r) => setTimeout(r, row!.move_state === "switching" ? 40 : 2));
+    }
+    expect(phases).toEqual(["copying", "switching", "cleaning"]);
+    expect(await count(shard0, "SELECT shard AS n FROM sites WHERE id = ?1", site.id)).toBe(1);
+
+    // Every accepted event is stored once, in the new shard; the old one holds nothing of the site.
+    const ids = (await shard1.prepare("SELECT id FROM events WHERE site_id = ?1").bind(site.id).all<{ id: string }>()).results.map((r) => r.id);
+    expect(ids.length).toBe(new Set(ids).size);
+    expect(new Set(ids)).toEqual(accepted);
+    expect(accepted.size).toBeGreaterThan(100);
+    for (const t of SITE_TABLES) expect(await count(shard0, `SELECT count(*) AS n FROM ${t.table} WHERE site_id = ?1`, site.id), t.table).toBe(0);
+    // Event numbers per lead have no gaps or ties; every lead equals a recompute.
+    const leads = (await shard1.prepare("SELECT id, event_count FROM leads WHERE site_id = ?1").bind(site.id).all<{ id: string; event_count: number }>()).results;
+    expect(leads).toHaveLength(8);
+    for (const l of leads) {
+      const ns = (await shard1.prepare("SELECT n FROM events WHERE lead_id = ?1 ORDER BY n").bind(l.id).all<{ n: number }>()).results.map((r) => r.n);
+      expect(ns).toEqual(Array.from({ length: l.event_count }, (_, i) => i + 1));
+    }
+    for (const c of await compareWithRecompute(site.id, "m", Date.now(), shard1)) {
+      expect(c.stored.score).toBeCloseTo(c.recomputed.score, 9);
+      expect(c.stored.tier).toBe(c.recomputed.tier);
+    }
+    // The site keeps working on its new shard; the other site never moved.
+    expect((await collect({ site: site.publicKey, visitor: "mover-0", events: [event("page_view")] })).status).toBe(200);
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(accepted.size + 1);
+    expect(await count(shard0, "SELECT count(*) AS n FROM events WHERE site_id = ?1", other.id)).toBe(1);
+    // A second move to where it already is, or to an unbound shard, is refused.
+    await expect(startMove(env, site.id, 1)).rejects.toMatchObject({ status: 409 });
+    await expect(startMove(env, site.id, 7)).rejects.toThrow(/not bound/);
+  });
+});
