@@ -16,6 +16,7 @@ import { modelsRoutes } from "./routes/models";
 import { publicRoutes } from "./routes/public";
 import { conversionsRoutes, reportRoutes } from "./routes/report";
 import { sitesRoutes } from "./routes/sites";
+import { siteMoves } from "./routes/site-moves";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -26,6 +27,7 @@ export function createApp() {
   app.route("/v1/collect", collect);
   app.route("/v1", publicRoutes);
   app.route("/v1/admin/sites", sitesRoutes);
+  app.route("/v1/admin/sites", siteMoves);
 
   const admin = new Hono<AppEnv>();
   admin.use("*", requireSecretKey);

@@ -1,24 +1,39 @@
-// The cron (every minute): background work that must not depend on traffic.
+// The cron (every minute): background work that must not depend on traffic,
+// on every shard. Each task has its own time budget, well inside the 30 s a
+// cron invocation may run on the paid plan; the next minute's run picks up
+// where this one stopped.
 import type { Bindings } from "./env";
 import { purgeSalts } from "./abuse/client";
 import { deliverDue } from "./alerts/deliver";
+import { purgeExpiredSessions } from "./dashboard/sessions";
 import { runRescoring } from "./models/rescore";
 import { promoSql } from "./promos/promos";
-import { purgeExpiredSessions } from "./dashboard/sessions";
+import { runMoves } from "./shards/move";
+import { allShards, directory } from "./shards/shards";
 
-// Well inside the 30 s a cron invocation may run on the paid plan; the next
-// minute's run picks up where this one stopped.
-const RESCORE_BUDGET_MS = 20_000;
+const BUDGET_MS = 20_000;
 
 export async function scheduled(env: Bindings, now: () => number = Date.now): Promise<void> {
-  // Alert retries (worker/alerts/deliver.ts) run beside rescoring, each within its own budget.
-  await Promise.all([runRescoring(env.DB, RESCORE_BUDGET_MS, now), deliverDue(env, { now, budgetMs: RESCORE_BUDGET_MS }), forget(env.DB, now())]);
+  const shards = allShards(env);
+  await Promise.all([
+    // Site moves first in line: a switching site's writers are waiting.
+    runMoves(env, BUDGET_MS, now),
+    ...shards.map((db) => runRescoring(db, BUDGET_MS / shards.length, now)),
+    deliverDue(env, { now, budgetMs: BUDGET_MS }),
+    forget(env, now()),
+  ]);
 }
 
 /**
  * What is kept only for a while: the daily salts (and so any link to an
- * address), the promo grant counters, expired dashboard sessions.
+ * address) and expired dashboard sessions in the directory, the promo grant
+ * counters in every shard.
  */
-async function forget(db: D1Database, now: number): Promise<void> {
-  await Promise.all([db.batch([purgeSalts(db, now), promoSql.purgeGrants(db, now)]), purgeExpiredSessions(db, now)]);
+async function forget(env: Bindings, now: number): Promise<void> {
+  const dir = directory(env);
+  await Promise.all([
+    dir.batch([purgeSalts(dir, now)]),
+    purgeExpiredSessions(dir, now),
+    ...allShards(env).map((db) => db.batch([promoSql.purgeGrants(db, now)])),
+  ]);
 }

@@ -7,7 +7,7 @@ import * as schema from "../../db/schema";
 import { moveStep, startMove } from "../../worker/shards/move";
 import { allShards } from "../../worker/shards/shards";
 import { SITE_TABLES } from "../../worker/store/shards";
-import { admin, collect, createSite, event, ORIGIN } from "../support/api";
+import { admin, call, collect, createSite, event, OPERATOR, ORIGIN } from "../support/api";
 import { interestModel } from "../support/models";
 import { compareWithRecompute } from "../support/recompute";
 
@@ -132,5 +132,25 @@ describe("shards", () => {
     // A second move to where it already is, or to an unbound shard, is refused.
     await expect(startMove(env, site.id, 1)).rejects.toMatchObject({ status: 409 });
     await expect(startMove(env, site.id, 7)).rejects.toThrow(/not bound/);
+  });
+});
+
+describe("POST /v1/admin/sites/:id/move", () => {
+  const op = (path: string, body?: unknown) =>
+    call(path, { method: body === undefined ? "GET" : "POST", headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+  it("moves a site with the operator token, reports progress, and refuses what cannot be", { timeout: 60_000 }, async () => {
+    const site = await createSite();
+    await collect({ site: site.publicKey, visitor: "v", events: [event("page_view")] });
+    expect((await call(`/v1/admin/sites/${site.id}/move`, { method: "POST", headers: { authorization: `Bearer ${site.secretKey}` }, body: "{}" })).status).toBe(401);
+    expect((await op(`/v1/admin/sites/${site.id}/move`, { to: 9 })).status).toBe(400);
+    expect((await op(`/v1/admin/sites/site_nope/move`, { to: 1 })).status).toBe(404);
+    const res = await op(`/v1/admin/sites/${site.id}/move`, { to: 1 });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ site: site.id, shard: 0, moving: { to: 1, phase: "copying" } });
+    // The request drove the copy and the switch (waitUntil); what is left is the delayed cleaning.
+    expect(await (await op(`/v1/admin/sites/${site.id}/move`)).json()).toMatchObject({ shard: 1, moving: { to: 1, phase: "cleaning" } });
+    expect((await op(`/v1/admin/sites/${site.id}/move`, { to: 0 })).status).toBe(409);
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(1);
   });
 });
