@@ -30,6 +30,8 @@ export interface Variables {
   site: Site;
   /** The request's Origin once it is known to be allowed: CORS headers go out. */
   corsOrigin: string;
+  /** The D1 database of the request's site (its shard: worker/shards/shards.ts). */
+  db: D1Database;
   /** The connecting client's salted daily hash (abuse/client.ts), null when unknown. */
   client: string | null;
 }

@@ -9,7 +9,7 @@ import { purgeExpiredSessions } from "./dashboard/sessions";
 import { runRescoring } from "./models/rescore";
 import { promoSql } from "./promos/promos";
 import { runMoves } from "./shards/move";
-import { allShards, directory } from "./shards/shards";
+import { alertEnv, allShards, directory } from "./shards/shards";
 
 const BUDGET_MS = 20_000;
 
@@ -19,7 +19,7 @@ export async function scheduled(env: Bindings, now: () => number = Date.now): Pr
     // Site moves first in line: a switching site's writers are waiting.
     runMoves(env, BUDGET_MS, now),
     ...shards.map((db) => runRescoring(db, BUDGET_MS / shards.length, now)),
-    deliverDue(env, { now, budgetMs: BUDGET_MS }),
+    ...shards.map((db) => deliverDue(alertEnv(env, db), { now, budgetMs: BUDGET_MS })),
     forget(env, now()),
   ]);
 }

@@ -29,11 +29,17 @@ export async function call(path: string, init: RequestInit = {}): Promise<Respon
   return res;
 }
 
+/**
+ * A new site, pinned to shard 0 unless `extra.shard` says otherwise (or is
+ * `null`: placed by the worker), so tests can read its rows through `env.DB`;
+ * test/worker/shards.test.ts covers sites on the other shard.
+ */
 export async function createSite(origins = [ORIGIN], extra: Record<string, unknown> = {}): Promise<Keys> {
+  const { shard = 0, ...rest } = extra;
   const res = await call("/v1/admin/sites", {
     method: "POST",
     headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Test shop", origins, ...extra }),
+    body: JSON.stringify({ name: "Test shop", origins, ...rest, ...(shard === null ? {} : { shard }) }),
   });
   if (res.status !== 201) throw new Error(`createSite: ${res.status} ${await res.text()}`);
   return res.json();

@@ -10,6 +10,8 @@ import { SITE_TABLES } from "../../worker/store/shards";
 import { admin, call, collect, createSite, event, OPERATOR, ORIGIN } from "../support/api";
 import { interestModel } from "../support/models";
 import { compareWithRecompute } from "../support/recompute";
+// The webhook receiver the Worker's outbound fetches reach (test/support/webhook-receiver.ts, in Node).
+const RECEIVER_ORIGIN = "http://localhost:8788";
 
 const [shard0, shard1] = allShards(env) as [D1Database, D1Database];
 const count = async (db: D1Database, sql: string, ...args: unknown[]) => (await db.prepare(sql).bind(...args).first<{ n: number }>())!.n;
@@ -152,5 +154,47 @@ describe("POST /v1/admin/sites/:id/move", () => {
     expect(await (await op(`/v1/admin/sites/${site.id}/move`)).json()).toMatchObject({ shard: 1, moving: { to: 1, phase: "cleaning" } });
     expect((await op(`/v1/admin/sites/${site.id}/move`, { to: 0 })).status).toBe(409);
     expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(1);
+  });
+});
+
+describe("a site on the second shard", () => {
+  it("new sites go to the least loaded shard", async () => {
+    const placed: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const s = await createSite([ORIGIN], { shard: null });
+      placed.push((await shard0.prepare("SELECT shard FROM sites WHERE id = ?1").bind(s.id).first<{ shard: number }>())!.shard);
+    }
+    expect(placed).toEqual([0, 1, 0, 1]);
+    expect((await call("/v1/admin/sites", { method: "POST", headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" }, body: JSON.stringify({ name: "x", origins: [ORIGIN], shard: 5 }) })).status).toBe(400);
+  });
+
+  it("every query of its requests goes to its shard: ingest, hints, leads, alerts and their delivery, catalog, report, conversions, erase", { timeout: 60_000 }, async () => {
+    const site = await createSite([ORIGIN], { shard: 1 });
+    const hook = `${RECEIVER_ORIGIN}/ok/${site.id}`;
+    const model = { ...interestModel, triggers: [{ id: "hot", when: { tier: "hot" }, webhook: hook }], promos: [{ id: "p", when: { tier: "warm" }, codes: ["C1", "C2"] }] };
+    expect((await admin("/models/m", site.secretKey, { method: "PUT", body: model })).status).toBe(201);
+    expect((await admin("/products", site.secretKey, { method: "PUT", body: { products: [{ id: "sku-1", name: "Boots", url: "https://shop.example/sku-1" }] } })).status).toBe(200);
+    const r = await collect({ site: site.publicKey, visitor: "v2", session: "s", events: [event("trial_signup"), event("chat"), event("page_view", { url: "https://shop.example/pricing" }), event("product_view", { props: { id: "sku-1" } })] });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { hints: { tier: string } }).hints.tier).toBe("hot");
+    const hints = await call("/v1/hints", { method: "POST", headers: { origin: ORIGIN }, body: JSON.stringify({ site: site.publicKey, visitor: "v2" }) });
+    expect(((await hints.json()) as { tier: string; promo: { code: string } }).promo.code).toBe("C1");
+    const list = (await (await admin("/leads", site.secretKey)).json()) as { leads: { id: string; tier: string }[] };
+    expect(list.leads).toHaveLength(1);
+    const leadId = list.leads[0]!.id;
+    expect((await admin(`/leads/${leadId}`, site.secretKey)).status).toBe(200);
+    expect((await admin("/conversions", site.secretKey, { body: { lead: leadId, value: 5 } })).status).toBe(201);
+    expect((await admin("/report?model=m", site.secretKey)).status).toBe(200);
+    // The alert was written on shard 1 and delivered with the secret from the directory.
+    const alerts = (await (await admin("/alerts", site.secretKey)).json()) as { alerts: { status: string }[] };
+    expect(alerts.alerts.map((a) => a.status)).toEqual(["delivered"]);
+    const got = (await (await fetch(`${RECEIVER_ORIGIN}/__received?key=${site.id}`)).json()) as { headers: Record<string, string> }[];
+    expect(got).toHaveLength(1);
+    // Nothing of the site in shard 0 but its directory row.
+    for (const t of SITE_TABLES) expect(await count(shard0, `SELECT count(*) AS n FROM ${t.table} WHERE site_id = ?1`, site.id), t.table).toBe(0);
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(4);
+    expect(await count(shard1, "SELECT count(*) AS n FROM conversions WHERE site_id = ?1", site.id)).toBe(1);
+    expect((await admin(`/leads/${leadId}`, site.secretKey, { method: "DELETE" })).status).toBe(204);
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(0);
   });
 });

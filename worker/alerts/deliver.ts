@@ -33,13 +33,15 @@ export interface DeliverOptions {
 
 export type DeliveryResult = "not_claimed" | Outcome["kind"] | "lost_claim";
 
-type Env = Pick<Bindings, "DB" | "ENVIRONMENT">;
+/** `DB`: the shard holding the alerts; `directory`: where sites (their secrets) are, DB when absent. */
+export type AlertEnv = Pick<Bindings, "DB" | "ENVIRONMENT"> & { directory?: D1Database };
+type Env = AlertEnv;
 
 /** One attempt for one alert, if it is due and nobody else holds it. Never throws. */
 export async function deliverAlert(env: Env, id: string, opts: DeliverOptions = {}): Promise<DeliveryResult> {
   const now = opts.now ?? Date.now;
   try {
-    const a = await claim(env.DB, id, now());
+    const a = await claim(env.DB, env.directory ?? env.DB, id, now());
     if (!a) return "not_claimed";
     const outcome = await attempt(env, a, opts, now);
     const kept = await settle(env.DB, a, outcome);

@@ -37,18 +37,26 @@ export interface ClaimedAlert {
 
 const DUE = `status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?2) AND (claimed_until IS NULL OR claimed_until <= ?2)`;
 
-export async function claim(db: D1Database, id: string, now: number): Promise<ClaimedAlert | null> {
-  return db
+/**
+ * Claims an alert in its site's shard, then reads the site's webhook secrets
+ * from the directory (sites live in the first database, alerts in the site's
+ * shard: one query cannot join them).
+ */
+export async function claim(db: D1Database, directory: D1Database, id: string, now: number): Promise<ClaimedAlert | null> {
+  const a = await db
     .prepare(
       `UPDATE alerts SET attempts = attempts + 1, claimed_until = ?3
        WHERE id = ?1 AND ${DUE}
-       RETURNING id, site_id, model, trigger_id, webhook, payload, attempts, claimed_until,
-         (SELECT webhook_secret FROM sites WHERE sites.id = alerts.site_id) AS secret,
-         (SELECT webhook_secret_prev FROM sites WHERE sites.id = alerts.site_id) AS secret_prev,
-         (SELECT webhook_secret_prev_until FROM sites WHERE sites.id = alerts.site_id) AS secret_prev_until`,
+       RETURNING id, site_id, model, trigger_id, webhook, payload, attempts, claimed_until`,
     )
     .bind(id, now, now + LEASE_MS)
-    .first<ClaimedAlert>();
+    .first<Omit<ClaimedAlert, "secret" | "secret_prev" | "secret_prev_until">>();
+  if (!a) return null;
+  const s = await directory
+    .prepare("SELECT webhook_secret AS secret, webhook_secret_prev AS secret_prev, webhook_secret_prev_until AS secret_prev_until FROM sites WHERE id = ?1")
+    .bind(a.site_id)
+    .first<Pick<ClaimedAlert, "secret" | "secret_prev" | "secret_prev_until">>();
+  return { ...a, secret: s?.secret ?? null, secret_prev: s?.secret_prev ?? null, secret_prev_until: s?.secret_prev_until ?? null };
 }
 
 /** Ids of alerts due at `now`, oldest due first (index alerts_due). */

@@ -23,6 +23,7 @@ import { pick, ReviewPage } from "./pages/review";
 import { previewModel } from "./preview";
 import { revokeSession, revokeSiteSessions } from "./sessions";
 import type { AlertItem, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList } from "./types";
+import { shardDb } from "../shards/shards";
 
 const CSP = [
   "default-src 'none'",
@@ -297,7 +298,7 @@ export function dashboard(app: Hono<any>) {
       const parsed = parseModel(json.value, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
       if (!parsed.ok) return page({ error: `The model has ${parsed.issues.length} problem(s):`, issues: parsed.issues }, 400);
       const cur = current.data ? parseModel(current.data.document, { allowHttpLocalhost: true }) : null;
-      const preview = await previewModel(c.env.DB, c.get("site").id, parsed.model, cur && cur.ok ? cur.model : null, Date.now());
+      const preview = await previewModel(shardDb(c.env, c.get("site").shard), c.get("site").id, parsed.model, cur && cur.ok ? cur.model : null, Date.now());
       return page({ preview, tiers: Object.keys(parsed.model.tiers) });
     }
 

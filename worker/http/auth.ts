@@ -15,6 +15,7 @@ import type { AppEnv } from "../env";
 import { safeEqual } from "../lib/crypto";
 import { siteBySecretKey, type Site } from "../sites/sites";
 import { ApiError } from "./errors";
+import { shardDb } from "../shards/shards";
 
 function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
@@ -44,6 +45,7 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const internal = inProcess.get(c.req.raw);
   if (internal) {
     c.set("site", internal);
+    c.set("db", shardDb(c.env, internal.shard));
     return next();
   }
   const token = bearer(c.req.header("authorization"));
@@ -51,5 +53,6 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const site = await siteBySecretKey(c.env.DB, token);
   if (!site) throw unauthorized("Unknown or revoked secret key.");
   c.set("site", site);
+  c.set("db", shardDb(c.env, site.shard));
   await next();
 };

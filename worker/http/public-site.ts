@@ -4,6 +4,7 @@
 import type { Context } from "hono";
 import { clientKey } from "../abuse/client";
 import { checkLimits } from "../abuse/rate-limits";
+import { shardDb } from "../shards/shards";
 import type { AppEnv } from "../env";
 import { originAllowed, siteByPublicKey, type Site } from "../sites/sites";
 import { ApiError } from "./errors";
@@ -14,6 +15,7 @@ export async function publicSite(c: Context<AppEnv>, publicKey: string, visitor:
   const origin = c.req.header("origin") ?? originOfReferer(c.req.header("referer"));
   if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not in the site's allowed origins.");
   c.set("corsOrigin", origin!);
+  c.set("db", shardDb(c.env, site.shard));
   const client = await clientKey(c.env.DB, c.req.raw, site.id, now);
   c.set("client", client);
   const wait = await checkLimits(

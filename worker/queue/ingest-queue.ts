@@ -8,10 +8,11 @@
 import type { Bindings } from "../env";
 import { ingest, type IngestSite } from "../ingest/ingest";
 import type { Traits, WireEvent } from "../ingest/schema";
+import { onSiteShard } from "../shards/site-db";
 
 export interface IngestMessage {
-  /** The site's id and URL/catalog rules: secrets and keys never travel through the queue. */
-  site: IngestSite;
+  /** The site's id, shard and URL/catalog rules: secrets and keys never travel through the queue. */
+  site: IngestSite & { shard?: number };
   visitor: string;
   session?: string | undefined;
   events: WireEvent[];
@@ -27,6 +28,7 @@ export interface IngestMessage {
 
 interface Group {
   site: IngestSite;
+  shard: number;
   visitor: string;
   messages: Message<IngestMessage>[];
 }
@@ -38,7 +40,7 @@ export function groupByLead(messages: readonly Message<IngestMessage>[]): Group[
     const key = `${m.body.site.id}\u0000${m.body.visitor}`;
     // Messages enqueued before sites carried their URL and catalog rules have only the id.
     const site = { id: m.body.site.id, origins: m.body.site.origins ?? [], catalogHosts: m.body.site.catalogHosts ?? [], keepParams: m.body.site.keepParams ?? [] };
-    const g = groups.get(key) ?? { site, visitor: m.body.visitor, messages: [] };
+    const g = groups.get(key) ?? { site, shard: m.body.site.shard ?? 0, visitor: m.body.visitor, messages: [] };
     g.messages.push(m);
     groups.set(key, g);
   }
@@ -54,7 +56,8 @@ export async function consumeIngest(batch: MessageBatch<IngestMessage>, env: Bin
         const events = g.messages.flatMap((m) => m.body.events.map((e) => ({ ...e, session: e.session ?? m.body.session })));
         const traits = Object.assign({}, ...g.messages.map((m) => m.body.traits ?? {})) as Traits;
         const last = g.messages[g.messages.length - 1]!.body;
-        await ingest(env.DB, {
+        // On the site's shard as the producer saw it; a move since is followed (site-db.ts).
+        await onSiteShard(env, { id: g.site.id, shard: g.shard }, (db) => ingest(db, {
           site: g.site,
           source: "browser",
           visitor: g.visitor,
@@ -67,7 +70,7 @@ export async function consumeIngest(batch: MessageBatch<IngestMessage>, env: Bin
           // A proof in any message of the group holds for the group's email if it is that email.
           verifiedEmail: g.messages.map((m) => m.body.verifiedEmail ?? null).findLast((e) => e !== null) ?? null,
           client: last.client ?? null,
-        });
+        }));
         for (const m of g.messages) m.ack();
       } catch (err) {
         // The queue redelivers with backoff; event ids make the retry idempotent.

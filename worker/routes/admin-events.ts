@@ -8,6 +8,8 @@ import { parseOrThrow } from "../http/validate";
 import { deliverAlerts } from "../alerts/deliver";
 import { d1Stats, ingest } from "../ingest/ingest";
 import { assertEventCount, adminEventsSchema } from "../ingest/schema";
+import { alertEnv } from "../shards/shards";
+import { onSiteShard } from "../shards/site-db";
 
 export const adminEvents = new Hono<AppEnv>();
 
@@ -16,7 +18,7 @@ adminEvents.post("/", async (c) => {
   const raw = await readJson(c);
   assertEventCount(raw);
   const body = parseOrThrow(adminEventsSchema, raw, "events body");
-  const out = await ingest(c.env.DB, {
+  const out = await onSiteShard(c.env, c.get("site"), (db) => ingest(db, {
     site: c.get("site"),
     source: "server",
     visitor: body.visitor ?? null,
@@ -26,9 +28,9 @@ adminEvents.post("/", async (c) => {
     traits: body.traits,
     country: null,
     now,
-  });
+  }));
   // First delivery attempt of any alert this request fired, after the response (SPEC §7).
-  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(c.env, out.alertIds));
+  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(alertEnv(c.env, c.var.db), out.alertIds));
   if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-D1", d1Stats(out.stats));
   return c.json({ accepted: out.accepted, duplicates: out.duplicates, lead: out.leadId });
 });

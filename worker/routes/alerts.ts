@@ -8,6 +8,7 @@ import { parseOrThrow } from "../http/validate";
 import { text } from "../lib/zod";
 import { deliverAlert } from "../alerts/deliver";
 import { ALERT_STATUSES, getAlert, listAlerts, resetForRetry } from "../alerts/store";
+import { alertEnv } from "../shards/shards";
 
 export const alertsRoutes = new Hono<AppEnv>();
 
@@ -19,11 +20,11 @@ const listQuery = z.object({
 
 alertsRoutes.get("/", async (c) => {
   const q = parseOrThrow(listQuery, c.req.query(), "query");
-  return c.json(await listAlerts(c.env.DB, c.get("site").id, { status: q.status, cursor: q.cursor, limit: Number(q.limit ?? 50) }));
+  return c.json(await listAlerts(c.var.db, c.get("site").id, { status: q.status, cursor: q.cursor, limit: Number(q.limit ?? 50) }));
 });
 
 alertsRoutes.get("/:id", async (c) => {
-  const alert = await getAlert(c.env.DB, c.get("site").id, c.req.param("id"));
+  const alert = await getAlert(c.var.db, c.get("site").id, c.req.param("id"));
   if (!alert) throw notFound("Alert");
   return c.json(alert);
 });
@@ -32,12 +33,12 @@ alertsRoutes.post("/:id/retry", async (c) => {
   const site = c.get("site");
   const id = c.req.param("id");
   const now = Date.now();
-  if (!(await resetForRetry(c.env.DB, site.id, id, now))) {
-    const alert = await getAlert(c.env.DB, site.id, id);
+  if (!(await resetForRetry(c.var.db, site.id, id, now))) {
+    const alert = await getAlert(c.var.db, site.id, id);
     if (!alert) throw notFound("Alert");
     throw new ApiError(409, "not_failed", `Only failed alerts can be resent; this one is ${alert.status}.`);
   }
-  const alert = await getAlert(c.env.DB, site.id, id);
-  c.executionCtx.waitUntil(deliverAlert(c.env, id));
+  const alert = await getAlert(c.var.db, site.id, id);
+  c.executionCtx.waitUntil(deliverAlert(alertEnv(c.env, c.var.db), id));
   return c.json(alert, 202);
 });

@@ -49,13 +49,13 @@ catalogRoutes.put("/products", async (c) => {
   // 100 products per statement keeps each bound JSON well under D1's limits.
   const now = Date.now();
   const stmts = [];
-  for (let i = 0; i < items.length; i += 100) stmts.push(...catalogSql.importProducts(c.env.DB, site.id, now, items.slice(i, i + 100)));
-  await c.env.DB.batch(stmts);
+  for (let i = 0; i < items.length; i += 100) stmts.push(...catalogSql.importProducts(c.var.db, site.id, now, items.slice(i, i + 100)));
+  await c.var.db.batch(stmts);
   return c.json({ imported: body.products.length });
 });
 
 catalogRoutes.get("/products", async (c) => {
-  const rows = await c.env.DB.prepare("SELECT id, name, category, price, url, image, views, imported = 1 AS imported FROM products WHERE site_id = ?1 ORDER BY views DESC, id LIMIT 500")
+  const rows = await c.var.db.prepare("SELECT id, name, category, price, url, image, views, imported = 1 AS imported FROM products WHERE site_id = ?1 ORDER BY views DESC, id LIMIT 500")
     .bind(c.get("site").id)
     .all();
   return c.json({ products: rows.results.map((r) => ({ ...r, imported: r.imported === 1 })) });
@@ -63,7 +63,7 @@ catalogRoutes.get("/products", async (c) => {
 
 /** Every promo of every model: its codes and which lead holds which. */
 catalogRoutes.get("/promos", async (c) => {
-  const rows = await c.env.DB.prepare(
+  const rows = await c.var.db.prepare(
     `SELECT p.model, p.promo_id, p.code, p.lead_id, p.assigned_at, l.email, l.name
      FROM promo_codes p LEFT JOIN leads l ON l.id = p.lead_id WHERE p.site_id = ?1 ORDER BY p.model, p.promo_id, p.code`,
   )
@@ -85,12 +85,12 @@ const codesBody = z.object({ codes: z.array(text(64, 1)).check(z.minLength(1), z
 catalogRoutes.post("/promos/:model/:promo/codes", async (c) => {
   const site = c.get("site");
   const { model, promo } = c.req.param();
-  const m = await getModel(c.env.DB, site.id, model);
+  const m = await getModel(c.var.db, site.id, model);
   const doc = m?.document as { promos?: { id: string }[] } | undefined;
   if (!m || !doc?.promos?.some((p) => p.id === promo)) throw notFound(`Promo "${promo}" of model "${model}"`);
   const body = parseOrThrow(codesBody, await readJson(c, 512 * 1024), "codes");
   const stmts = [];
-  for (let i = 0; i < body.codes.length; i += 1000) stmts.push(promoSql.addCodes(c.env.DB, site.id, model, promo, body.codes.slice(i, i + 1000)));
-  const res = await c.env.DB.batch(stmts);
+  for (let i = 0; i < body.codes.length; i += 1000) stmts.push(promoSql.addCodes(c.var.db, site.id, model, promo, body.codes.slice(i, i + 1000)));
+  const res = await c.var.db.batch(stmts);
   return c.json({ added: res.reduce((n, r) => n + (r.meta.changes ?? 0), 0) }, 201);
 });

@@ -7,7 +7,7 @@ import { countryOf, publicSite } from "../http/public-site";
 import { parseOrThrow } from "../http/validate";
 import { deliverAlerts } from "../alerts/deliver";
 import { onSiteShard } from "../shards/site-db";
-import { shardDb } from "../shards/shards";
+import { alertEnv } from "../shards/shards";
 import { hintsFrom } from "../hints/hints";
 import { readHints } from "../hints/read-hints";
 import { clampTs } from "../ingest/normalize";
@@ -34,6 +34,7 @@ collect.post("/", async (c) => {
   const proof = await verifySignedIdentify(body.events, signed ? await currentIdentitySecret(c.env.DB, site.id) : null);
   if (proof.issues.length) throw badRequest("The collect body is invalid; see issues.", proof.issues);
   const rules = { id: site.id, origins: site.origins, catalogHosts: site.catalogHosts, keepParams: site.keepParams };
+  const queued = { ...rules, shard: site.shard };
   const client = c.get("client");
 
   if (c.env.INGEST_MODE === "queue" && c.env.INGEST_QUEUE) {
@@ -41,7 +42,7 @@ collect.post("/", async (c) => {
     // The hints are the visitor's as of its last written event.
     const events = body.events.map((e) => ({ ...e, ts: clampTs(e.ts, now, "browser") }));
     await c.env.INGEST_QUEUE.send({
-      site: rules,
+      site: queued,
       visitor: body.visitor,
       session: body.session,
       events,
@@ -51,7 +52,7 @@ collect.post("/", async (c) => {
       verifiedEmail: proof.email,
       client,
     });
-    const hints = await readHints(shardDb(c.env, site.shard), site.id, body.visitor, { recommend: 0, product: null }, now, { kind: "browser", client });
+    const hints = await readHints(c.var.db, site.id, body.visitor, { recommend: 0, product: null }, now, { kind: "browser", client });
     return c.json({ accepted: events.length, duplicates: 0, queued: true, hints });
   }
 
@@ -70,7 +71,7 @@ collect.post("/", async (c) => {
     now,
   }));
   // First delivery attempt of any alert this request fired, after the response (SPEC §7).
-  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(c.env, out.alertIds));
+  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(alertEnv(c.env, c.var.db), out.alertIds));
   if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-D1", d1Stats(out.stats));
   return c.json({ accepted: out.accepted, duplicates: out.duplicates, hints: hintsFrom(out.outcomes[0], out.codes) });
 });

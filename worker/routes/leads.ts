@@ -11,6 +11,8 @@ import { eraseLead } from "../report/erase";
 import { readJson } from "../http/body";
 import { mergeClaim } from "../leads/merge";
 import { deliverAlerts } from "../alerts/deliver";
+import { alertEnv } from "../shards/shards";
+import { onSiteShard } from "../shards/site-db";
 
 export const leadsRoutes = new Hono<AppEnv>();
 
@@ -25,23 +27,23 @@ const listQuery = z.object({
 leadsRoutes.get("/", async (c) => {
   const site = c.get("site");
   const query = parseOrThrow(listQuery, c.req.query(), "query");
-  const models = await loadSiteModels(c.env.DB, site.id);
+  const models = await loadSiteModels(c.var.db, site.id);
   const sm = query.model ? models.find((m) => m.name === query.model) : models[0];
   if (query.model && !sm) throw notFound(`Model "${query.model}"`);
-  return c.json(await listLeads(c.env.DB, site.id, sm ?? null, { ...query, limit: Number(query.limit ?? 50) }, Date.now()));
+  return c.json(await listLeads(c.var.db, site.id, sm ?? null, { ...query, limit: Number(query.limit ?? 50) }, Date.now()));
 });
 
 leadsRoutes.get("/:id", async (c) => {
   const site = c.get("site");
-  const models = await loadSiteModels(c.env.DB, site.id);
-  const detail = await leadDetail(c.env.DB, site.id, c.req.param("id"), models, Date.now());
+  const models = await loadSiteModels(c.var.db, site.id);
+  const detail = await leadDetail(c.var.db, site.id, c.req.param("id"), models, Date.now());
   if (!detail) throw notFound("Lead");
   return c.json(detail);
 });
 
 // Right to be forgotten: the lead and everything that names it, in one transaction (report/erase.ts).
 leadsRoutes.delete("/:id", async (c) => {
-  if (!(await eraseLead(c.env.DB, c.get("site").id, c.req.param("id")))) throw notFound("Lead");
+  if (!(await eraseLead(c.var.db, c.get("site").id, c.req.param("id")))) throw notFound("Lead");
   return c.body(null, 204);
 });
 
@@ -50,7 +52,7 @@ const mergeBody = z.object({ into: text(64, 1) });
 // The owner's merge action for a lead that claimed an email another lead holds.
 leadsRoutes.post("/:id/merge", async (c) => {
   const body = parseOrThrow(mergeBody, await readJson(c), "merge body");
-  const out = await mergeClaim(c.env.DB, c.get("site"), c.req.param("id"), body.into, Date.now());
-  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(c.env, out.alertIds));
+  const out = await onSiteShard(c.env, c.get("site"), (db) => mergeClaim(db, c.get("site"), c.req.param("id"), body.into, Date.now()));
+  if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(alertEnv(c.env, c.var.db), out.alertIds));
   return c.json({ lead: out.leadId });
 });

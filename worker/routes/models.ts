@@ -20,15 +20,15 @@ function modelName(name: string): string {
 }
 
 modelsRoutes.get("/", async (c) => {
-  const models = await listModels(c.env.DB, c.get("site").id);
+  const models = await listModels(c.var.db, c.get("site").id);
   return c.json({ models: models.map(({ document: _d, ...m }) => m) });
 });
 
 modelsRoutes.get("/:name", async (c) => {
   const site = c.get("site");
-  const m = await getModel(c.env.DB, site.id, modelName(c.req.param("name")));
+  const m = await getModel(c.var.db, site.id, modelName(c.req.param("name")));
   if (!m) throw notFound("Model");
-  return c.json({ ...m, versions: await modelHistory(c.env.DB, site.id, m.name) });
+  return c.json({ ...m, versions: await modelHistory(c.var.db, site.id, m.name) });
 });
 
 modelsRoutes.put("/:name", async (c) => {
@@ -37,14 +37,14 @@ modelsRoutes.put("/:name", async (c) => {
   const doc = await readJson(c, 256 * 1024);
   const parsed = parseModel(doc, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
   if (!parsed.ok) throw new ApiError(400, "invalid_model", `The model has ${parsed.issues.length} problem(s); see issues.`, parsed.issues);
-  const existed = !!(await getModel(c.env.DB, site.id, name));
-  const saved = await putModel(c.env.DB, site.id, name, doc, Date.now(), parsed.model.promos);
-  c.executionCtx.waitUntil(runRescoring(c.env.DB, RESCORE_NOW_MS));
+  const existed = !!(await getModel(c.var.db, site.id, name));
+  const saved = await putModel(c.var.db, site.id, name, doc, Date.now(), parsed.model.promos);
+  c.executionCtx.waitUntil(runRescoring(c.var.db, RESCORE_NOW_MS));
   return c.json(saved, existed ? 200 : 201);
 });
 
 modelsRoutes.delete("/:name", async (c) => {
-  const ok = await deleteModel(c.env.DB, c.get("site").id, modelName(c.req.param("name")));
+  const ok = await deleteModel(c.var.db, c.get("site").id, modelName(c.req.param("name")));
   if (!ok) throw notFound("Model");
   return c.body(null, 204);
 });

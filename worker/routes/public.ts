@@ -93,7 +93,7 @@ publicRoutes.on(["GET", "POST"], "/hints", corsHeaders, async (c) => {
   const site = await publicSite(c, r.site, r.visitor ?? "", now);
   refuseVisitorInUrl(c);
   const hints = r.visitor
-    ? await readHints(c.env.DB, site.id, r.visitor, { recommend: r.recommend ?? 0, product: r.product }, now, { kind: "browser", client: c.get("client") })
+    ? await readHints(c.var.db, site.id, r.visitor, { recommend: r.recommend ?? 0, product: r.product }, now, { kind: "browser", client: c.get("client") })
     : null;
   const body = JSON.stringify(hints ?? COLD);
   // Answered 304 while nothing changed: cheap for the browser, and never a stale
@@ -112,9 +112,9 @@ publicRoutes.on(["GET", "POST"], "/recommendations", corsHeaders, async (c) => {
   const site = await publicSite(c, r.site, r.visitor ?? "", now);
   refuseVisitorInUrl(c);
   const lead = r.visitor
-    ? await c.env.DB.prepare("SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(site.id, r.visitor).first<{ lead_id: string }>()
+    ? await c.var.db.prepare("SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(site.id, r.visitor).first<{ lead_id: string }>()
     : null;
-  const items = await recommend(c.env.DB, site.id, lead?.lead_id ?? null, r.product, r.limit || 4);
+  const items = await recommend(c.var.db, site.id, lead?.lead_id ?? null, r.product, r.limit || 4);
   cacheHeaders(c, r.visitor !== null);
   return c.json({ items });
 });

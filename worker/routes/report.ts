@@ -26,14 +26,14 @@ const reportQuery = z.object({
 reportRoutes.get("/", async (c) => {
   const site = c.get("site");
   const query = parseOrThrow(reportQuery, c.req.query(), "query");
-  const models = await loadSiteModels(c.env.DB, site.id);
+  const models = await loadSiteModels(c.var.db, site.id);
   const sm = query.model ? models.find((m) => m.name === query.model) : models[0];
   if (!sm) throw notFound(query.model ? `Model "${query.model}"` : "Model (the site has none yet)");
-  const doc = await c.env.DB.prepare("SELECT document FROM models WHERE site_id = ?1 AND name = ?2").bind(site.id, sm.name).first<{ document: string }>();
+  const doc = await c.var.db.prepare("SELECT document FROM models WHERE site_id = ?1 AND name = ?2").bind(site.id, sm.name).first<{ document: string }>();
   const now = Date.now();
   const days = Number(query.days ?? 30);
   const since = now - days * DAY_MS;
-  const { leads, sampled } = await loadReportLeads(c.env.DB, site.id, sm, since, now);
+  const { leads, sampled } = await loadReportLeads(c.var.db, site.id, sm, since, now);
   const document = doc ? (JSON.parse(doc.document) as unknown) : null;
   return c.json(buildReport(sm.model, { model: sm.name, version: sm.version, days, since, now, sampled, document }, leads));
 });
@@ -63,7 +63,7 @@ conversionsRoutes.post("/", async (c) => {
     throw badRequest("The conversion is invalid; see issues.", [{ path: "ts", message: "must not be more than 10 minutes in the future" }]);
   const target: ConversionTarget =
     body.lead !== undefined ? { lead: body.lead } : body.visitor !== undefined ? { visitor: body.visitor } : { email: (body.email as string).toLowerCase() };
-  const out = await recordConversion(c.env.DB, c.get("site").id, target, body.value ?? null, ts);
+  const out = await recordConversion(c.var.db, c.get("site").id, target, body.value ?? null, ts);
   if (!out) throw notFound("Lead");
   return c.json(out, 201);
 });

@@ -9,6 +9,9 @@ import * as z from "zod/mini";
 import { text } from "../lib/zod";
 import { createSite } from "../sites/sites";
 import { MIN_SITE_PER_MIN, MIN_VISITOR_PER_MIN } from "../abuse/rate-limits";
+import { leastLoadedShard } from "../shards/placement";
+import { allShards } from "../shards/shards";
+import { badRequest } from "../http/errors";
 
 // scheme://host[:port], no path; `*.` before the host allows its subdomains.
 const ORIGIN = /^https?:\/\/(\*\.)?(([a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:]+\])(:\d{1,5})?\/?$/i;
@@ -38,12 +41,16 @@ const newSite = z.object({
   ),
   catalogHosts: z.optional(z.array(host).check(z.maxLength(20))),
   keepParams: z.optional(z.array(param).check(z.maxLength(20))),
+  // The operator may pin a site to a shard; otherwise it goes to the least loaded.
+  shard: z.optional(z.int().check(z.gte(0), z.lte(15))),
 });
 
 export const sitesRoutes = new Hono<AppEnv>();
 
 sitesRoutes.post("/", requireOperator, async (c) => {
   const body = parseOrThrow(newSite, await readJson(c), "site");
+  const shards = allShards(c.env).length;
+  if (body.shard !== undefined && body.shard >= shards) throw badRequest("The site is invalid; see issues.", [{ path: "shard", message: `no such shard (this deployment has ${shards})` }]);
   const created = await createSite(
     c.env.DB,
     {
@@ -53,6 +60,7 @@ sitesRoutes.post("/", requireOperator, async (c) => {
       rateSitePerMin: body.rateLimits?.sitePerMinute,
       catalogHosts: body.catalogHosts && [...new Set(body.catalogHosts)],
       keepParams: body.keepParams && [...new Set(body.keepParams)],
+      shard: body.shard ?? (await leastLoadedShard(c.env)),
     },
     Date.now(),
   );

@@ -27,3 +27,6 @@ export function shardDb(env: ShardBindings, n: number): D1Database {
 
 /** The directory (sites and keys) lives in the first database. */
 export const directory = (env: ShardBindings): D1Database => env.DB;
+
+/** What alert delivery needs for a site on `db`: the alerts there, the secrets in the directory. */
+export const alertEnv = (env: ShardBindings & { ENVIRONMENT?: string | undefined }, db: D1Database) => ({ DB: db, directory: env.DB, ENVIRONMENT: env.ENVIRONMENT });

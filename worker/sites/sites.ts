@@ -73,6 +73,8 @@ export interface NewSiteInput {
   catalogHosts?: string[] | undefined;
   /** Query parameters kept in stored URLs beyond the default ones. */
   keepParams?: string[] | undefined;
+  /** The shard the site's data will live on (shards/placement.ts picks the least loaded). */
+  shard?: number | undefined;
 }
 
 export interface CreatedSite {
@@ -96,8 +98,8 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
   };
   await db
     .prepare(
-      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret, catalog_hosts, keep_params)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)`,
+      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret, catalog_hosts, keep_params, shard)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
     )
     .bind(
       id,
@@ -112,6 +114,7 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
       created.identitySecret,
       JSON.stringify(input.catalogHosts ?? []),
       JSON.stringify(input.keepParams ?? []),
+      input.shard ?? 0,
     )
     .run();
   return created;
