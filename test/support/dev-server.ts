@@ -54,7 +54,8 @@ export async function startDev(): Promise<Dev> {
   await buildSdk();
   const tmp = mkdtempSync(join(tmpdir(), "es-e2e-"));
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "1", NO_COLOR: "1" };
-  await run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", tmp], { cwd: ROOT, env });
+  // Every shard of wrangler.toml is migrated; the test site lives on the first (sql() reads it).
+  for (const shard of ["DB", "DB_1"]) await run("npx", ["wrangler", "d1", "migrations", "apply", shard, "--local", "--persist-to", tmp], { cwd: ROOT, env });
   const [wp, pp] = [await freePort(), await freePort()];
   const worker = `http://127.0.0.1:${wp}`;
   const pages = `http://127.0.0.1:${pp}`;
@@ -87,7 +88,7 @@ export async function startDev(): Promise<Dev> {
   const res = await fetch(worker + "/v1/admin/sites", {
     method: "POST",
     headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "e2e", origins: [pages] }),
+    body: JSON.stringify({ name: "e2e", origins: [pages], shard: 0 }),
   });
   if (!res.ok) {
     kill();
