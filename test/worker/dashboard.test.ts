@@ -197,6 +197,23 @@ describe("dashboard pages", () => {
     expect((await get("/dashboard/", cookie)).headers.get("cache-control")).toBe("no-store");
   });
 
+  it("sends the whole policy exactly (hono/secure-headers), on assets too, where the asset's own cache policy stays", async () => {
+    const policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    const pageRes = await get("/dashboard/login");
+    const html = await pageRes.text();
+    const asset = /<link rel="stylesheet" href="(\/dashboard\/assets\/[^"]+)"/.exec(html)![1]!;
+    for (const res of [pageRes, await get("/"), await get(asset), await get("/dashboard/nope")]) {
+      expect(res.headers.get("content-security-policy")).toBe(policy);
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("same-origin");
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
+    }
+    expect(pageRes.headers.get("cache-control")).toBe("no-store");
+    expect((await get("/")).headers.get("cache-control")).toBe("no-store");
+    expect((await get(asset)).headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  });
+
   it("has no inline script, inline style or style attribute (the CSP would block them)", async () => {
     const { keys, ids } = await siteWithLeads();
     const cookie = await login(keys);
