@@ -46,6 +46,15 @@ export const sites = sqliteTable("sites", {
   moveTo: integer("move_to"),
   moveState: text("move_state"),
   moveCursor: text("move_cursor"),
+  // Raw events older than this many days are deleted by the cron (scores keep
+  // what decay and limits need in lead_scores.state); a model change rescores
+  // from the events retained.
+  retentionDays: integer("retention_days").notNull().default(400),
+  // The retention walk over the site's leads in progress (JSON keyset position,
+  // worker/retention/retention.ts), null between walks; the walk runs at most
+  // once a day, counted from the end of the last one.
+  retentionCursor: text("retention_cursor"),
+  retentionDoneAt: integer("retention_done_at"),
 });
 
 export const models = sqliteTable(

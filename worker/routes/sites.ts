@@ -43,6 +43,8 @@ const newSite = z.object({
   keepParams: z.optional(z.array(param).check(z.maxLength(20))),
   // The operator may pin a site to a shard; otherwise it goes to the least loaded.
   shard: z.optional(z.int().check(z.gte(0), z.lte(15))),
+  // Days raw events are kept (default 400); scores keep what they need beyond.
+  retentionDays: z.optional(z.int().check(z.gte(1), z.lte(3650))),
 });
 
 export const sitesRoutes = new Hono<AppEnv>();
@@ -61,6 +63,7 @@ sitesRoutes.post("/", requireOperator, async (c) => {
       catalogHosts: body.catalogHosts && [...new Set(body.catalogHosts)],
       keepParams: body.keepParams && [...new Set(body.keepParams)],
       shard: body.shard ?? (await leastLoadedShard(c.env)),
+      retentionDays: body.retentionDays,
     },
     Date.now(),
   );

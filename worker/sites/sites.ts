@@ -12,7 +12,7 @@ import { randomToken, safeEqual, sha256Hex } from "../lib/crypto";
 export type Site = typeof sites.$inferSelect;
 
 const SITE_COLS =
-  "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at, shard, move_to, move_state, move_cursor";
+  "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at, shard, move_to, move_state, move_cursor, retention_days, retention_cursor, retention_done_at";
 /** The site columns qualified by a table alias, for a query that joins sites (read back with toSite). */
 export const siteColumns = (alias: string) =>
   SITE_COLS.split(", ")
@@ -35,6 +35,9 @@ export interface SiteRow {
   move_to: number | null;
   move_state: string | null;
   move_cursor: string | null;
+  retention_days: number;
+  retention_cursor: string | null;
+  retention_done_at: number | null;
   rate_visitor_per_min: number;
   rate_site_per_min: number;
   created_at: number;
@@ -58,6 +61,9 @@ export function toSite(r: SiteRow | null): Site | null {
     moveTo: r.move_to,
     moveState: r.move_state,
     moveCursor: r.move_cursor,
+    retentionDays: r.retention_days,
+    retentionCursor: r.retention_cursor,
+    retentionDoneAt: r.retention_done_at,
     rateVisitorPerMin: r.rate_visitor_per_min,
     rateSitePerMin: r.rate_site_per_min,
     createdAt: r.created_at,
@@ -75,6 +81,8 @@ export interface NewSiteInput {
   keepParams?: string[] | undefined;
   /** The shard the site's data will live on (shards/placement.ts picks the least loaded). */
   shard?: number | undefined;
+  /** Days raw events are kept (default 400; worker/retention/retention.ts deletes older ones). */
+  retentionDays?: number | undefined;
 }
 
 export interface CreatedSite {
@@ -98,8 +106,8 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
   };
   await db
     .prepare(
-      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret, catalog_hosts, keep_params, shard)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)`,
+      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret, catalog_hosts, keep_params, shard, retention_days)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`,
     )
     .bind(
       id,
@@ -115,6 +123,7 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
       JSON.stringify(input.catalogHosts ?? []),
       JSON.stringify(input.keepParams ?? []),
       input.shard ?? 0,
+      input.retentionDays ?? 400,
     )
     .run();
   return created;
