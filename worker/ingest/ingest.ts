@@ -19,11 +19,11 @@ import { catalogSql } from "../recommend/catalog";
 import { insertAlert } from "../store/alerts-outbox";
 import { newStats, noop, rowsOf, runBatch, WriteConflict, type D1Stats } from "../store/batch";
 import { existingEvents, history, insertEvents, type EventRow } from "../store/events/ingest";
-import { guard, runGuarded } from "../store/leads/guard";
+import { fencedHere, guard, GuardedBatchFailed, lostRace, runGuardedOnce } from "../store/leads/guard";
 import * as leads from "../store/leads/ingest";
 import { scoresOf, siteModelRows, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
 import { normalizeEmail } from "./identity";
-import { leadCache, looksNew, modelsCache, newVisitorSnapshot, type Snapshot } from "./lead-cache";
+import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
 import { batchTraits, normalizeEvents, type EventSource } from "./normalize";
 import { planIngest, type IngestSite, type Plan, type PlanRequest, type Write } from "./plan";
 import type { Traits, WireEvent } from "./schema";
@@ -83,16 +83,19 @@ export async function ingest(db: D1Database, input: IngestInput): Promise<Ingest
     now: input.now,
   };
   const stats = { ...newStats(), attempts: 0 };
+  let failed: GuardedBatchFailed | null = null;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     stats.attempts = attempt;
     try {
-      return await attemptIngest(db, req, stats, attempt);
+      return await attemptIngest(db, req, stats, attempt, failed);
     } catch (err) {
       // Whatever this isolate remembered of the visitor is not to be trusted now.
       if (req.visitor) leadCache.delete(req.site.id, req.visitor);
-      if (!(err instanceof WriteConflict)) throw err;
-      // Another request for this lead won the race: back off a little, with
-      // jitter so a burst of retries does not collide again in lockstep.
+      // A failed write is judged by the next attempt's read (a lost race, or a real error).
+      failed = err instanceof GuardedBatchFailed ? err : null;
+      if (!failed && !(err instanceof WriteConflict)) throw err;
+      // Another request for this lead probably won the race: back off a little,
+      // with jitter so a burst of retries does not collide again in lockstep.
       await sleep(Math.random() * Math.min(50, 2 * attempt));
     }
   }
@@ -115,6 +118,7 @@ async function readSnapshot(db: D1Database, req: PlanRequest, viewedSessions: st
       existingEvents(db, site.id, req.events.map((e) => e.id)),
       promoSql.heldByVisitorOrEmail(db, site.id, visitor, email),
       viewedSessions.length ? leads.sessionProducts(db, site.id, viewedSessions) : none,
+      fencedHere(db, site.id),
     ],
     stats,
   );
@@ -126,10 +130,18 @@ async function readSnapshot(db: D1Database, req: PlanRequest, viewedSessions: st
     existing: new Set(rowsOf<{ id: string }>(rt1[4]).map((r) => r.id)),
     held: rowsOf<HeldCode>(rt1[5]),
     sessionProducts: new Map(rowsOf<{ id: string; products: string | null }>(rt1[6]).map((r) => [r.id, r.products ? (JSON.parse(r.products) as string[]) : []])),
+    fenced: rowsOf<{ fenced: number }>(rt1[7])[0]?.fenced === 1,
   };
 }
 
-async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutcome["stats"], attempt: number): Promise<IngestOutcome> {
+/** What a fresh snapshot says about a failed batch's guard (store/leads/guard.ts lostRace). */
+function guardView(snap: Snapshot): Parameters<typeof lostRace>[1] {
+  const versions = new Map<string, number>();
+  for (const l of [snap.byVisitor, snap.byEmail]) if (l) versions.set(l.id, l.version);
+  return { versions, visitorLead: snap.byVisitor?.id ?? null, modelsSignature: modelsSignature(snap.models), existing: snap.existing, fenced: snap.fenced === true };
+}
+
+async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutcome["stats"], attempt: number, failed: GuardedBatchFailed | null): Promise<IngestOutcome> {
   const { site, visitor, now } = req;
   const viewedSessions = [...new Set(req.events.filter((e) => e.type === "product_view" && e.sessionId).map((e) => e.sessionId!))];
 
@@ -147,6 +159,8 @@ async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutc
         ? newVisitorSnapshot(siteModelsRows, viewedSessions)
         : await readSnapshot(db, req, viewedSessions, stats);
   modelsCache.set(site.id, snap.models);
+  // The previous attempt's write failed: unless this read shows why (a lost race), it was a real error.
+  if (failed && !lostRace(failed, guardView(snap))) throw failed.cause;
 
   const newId = () => "al_" + randomToken(12);
   let step = await planIngest(req, snap, null, newId);
@@ -161,7 +175,7 @@ async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutc
   if (plan.writes.length === 0) return { ...result, codes: plan.codes };
 
   // RT2: one batch, one transaction; a lost race comes back as a WriteConflict.
-  const rt2 = await runGuarded(db, plan.writes.flatMap((w) => statements(db, req, plan, w)), plan.guard, plan.eventIds, stats);
+  const rt2 = await runGuardedOnce(db, plan.writes.flatMap((w) => statements(db, req, plan, w)), plan.guard, plan.eventIds, stats);
   const codes = plan.writes[plan.writes.length - 1]!.op === "readCodes" ? rowsOf<HeldCode>(rt2[rt2.length - 1]) : plan.codes;
   if (visitor && plan.next) leadCache.set(site.id, visitor, { ...plan.next, held: codes });
   return { ...result, codes };

@@ -17,6 +17,8 @@ export interface Snapshot {
   existing: Set<string>;
   held: HeldCode[];
   sessionProducts: Map<string, string[]>;
+  /** The site is fenced in this shard (it moved): known only from a fresh read. */
+  fenced?: boolean;
 }
 
 const MAX_ENTRIES = 2000;

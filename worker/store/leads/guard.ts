@@ -53,9 +53,61 @@ export async function guardState(db: D1Database, g: GuardSpec, eventIds: string[
   return { holds: row?.ok === 1, fenced: row?.fenced === 1 };
 }
 
+/** A guarded batch that failed: whether it lost a race is decided by the next read (see `lostRace`). */
+export class GuardedBatchFailed extends Error {
+  constructor(
+    readonly guard: GuardSpec,
+    readonly eventIds: string[],
+    override readonly cause: unknown,
+  ) {
+    super("a guarded write batch failed");
+    this.name = "GuardedBatchFailed";
+  }
+}
+
+/** What a fresh read says about a guard: the leads' versions, the visitor's lead, the models, the events, the fence. */
+export interface GuardView {
+  versions: Map<string, number>;
+  visitorLead: string | null;
+  modelsSignature: string;
+  existing: Set<string>;
+  fenced: boolean;
+}
+
+/**
+ * Whether a failed guarded batch lost a race, decided by data (the read the
+ * retry makes anyway, so a conflict costs no extra round trip): some lead's
+ * version, the visitor's lead or the models differ from what the batch
+ * expected, or one of its events is stored now. A site fenced here is SiteMoved.
+ */
+export function lostRace(f: GuardedBatchFailed, now: GuardView): boolean {
+  if (now.fenced) throw new SiteMoved(f.guard.siteId);
+  const g = f.guard;
+  if (g.expected.some((e) => (now.versions.get(e.id) ?? null) !== e.version)) return true;
+  if (g.visitor && now.visitorLead !== g.visitor.lead) return true;
+  if (g.modelsSignature !== null && now.modelsSignature !== g.modelsSignature) return true;
+  return f.eventIds.some((id) => now.existing.has(id));
+}
+
+/** Runs a guarded write batch; a failure comes back as GuardedBatchFailed for the caller's next read to judge. */
+export async function runGuardedOnce(db: D1Database, stmts: D1PreparedStatement[], g: GuardSpec, eventIds: string[], stats: D1Stats): Promise<D1Result[]> {
+  try {
+    const results = await db.batch(stmts);
+    countBatch(stats, results);
+    return results;
+  } catch (err) {
+    stats.roundTrips++;
+    throw new GuardedBatchFailed(g, eventIds, err);
+  }
+}
+
+/** Whether the site is fenced in this shard (read with the snapshot). */
+export const fencedHere = (db: D1Database, siteId: string) => db.prepare("SELECT EXISTS (SELECT 1 FROM site_fences WHERE site_id = ?1) AS fenced").bind(siteId);
+
 /**
  * Runs a guarded write batch (its first statement carries the guard). A batch
  * that failed because another request won the race becomes a WriteConflict.
+ * (For callers without a read of their own to judge by: one extra read on failure.)
  */
 export async function runGuarded(db: D1Database, stmts: D1PreparedStatement[], g: GuardSpec, eventIds: string[], stats: D1Stats): Promise<D1Result[]> {
   try {
