@@ -87,6 +87,8 @@ export interface EditorView {
   /** The edited model's tiers, ascending (for badges in the preview). */
   tiers?: string[];
   saved?: boolean;
+  /** The site's retention (sites.retention_days): how far back a save's rescoring reaches. */
+  retentionDays?: number | null;
 }
 
 export function EditorPage(v: EditorView) {
@@ -136,9 +138,9 @@ export function EditorPage(v: EditorView) {
         <Csrf token={v.csrf} />
         <label for="doc">Model document (JSON)</label>
         <p class="mut small" id="doc-help">
-          Categories with their maxima first, then rules (see the README's "Scoring models"). Saving stores a new version and rescores every lead from its events; Preview shows how the
-          most recent leads would move, without saving.
+          Categories with their maxima first, then rules (see the README's "Scoring models"). Preview shows how the most recent leads would move, without saving.
         </p>
+        <RescoreNotice days={v.retentionDays ?? null} />
         <textarea
           id="doc"
           name="document"
@@ -146,7 +148,7 @@ export function EditorPage(v: EditorView) {
           spellcheck={false}
           autocapitalize="off"
           autocomplete="off"
-          aria-describedby={invalid ? "doc-help model-errors" : "doc-help"}
+          aria-describedby={invalid ? "doc-help rescore-notice model-errors" : "doc-help rescore-notice"}
           aria-invalid={invalid ? "true" : undefined}
         >
           {v.text}
@@ -174,6 +176,20 @@ export function EditorPage(v: EditorView) {
         </details>
       ) : null}
     </Layout>
+  );
+}
+
+/**
+ * A save recomputes every lead from the events still stored: behaviour older
+ * than the site's retention stops counting then (scores keep it until a save).
+ */
+function RescoreNotice(p: { days: number | null }) {
+  return (
+    <p class="msg info small" id="rescore-notice">
+      {p.days !== null
+        ? `Saving stores a new version and rescores every lead from its stored events: the last ${p.days} days (this site keeps raw events for ${p.days} days). Older behaviour stops counting for this model; current scores keep it until you save.`
+        : "Saving stores a new version and rescores every lead from its stored events, which go back as far as the site's retention (400 days unless set otherwise). Older behaviour stops counting for this model; current scores keep it until you save."}
+    </p>
   );
 }
 
