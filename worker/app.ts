@@ -2,7 +2,9 @@
 // plain modules (ingest/, scoring/, sites/, hints/).
 import { Hono } from "hono";
 import type { AppEnv } from "./env";
+import { except } from "hono/combine";
 import { requireSecretKey } from "./http/auth";
+import { KIB, limitBody, MAX_BODY_BYTES } from "./http/body";
 import { ApiError, errorResponse, onError } from "./http/errors";
 import "./lib/zod";
 import { dashboard, landing, securityHeaders } from "./dashboard";
@@ -24,6 +26,11 @@ export function createApp() {
   app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 
   app.get("/v1/health", (c) => c.json({ ok: true }));
+  // Body caps (hono/body-limit, 413 payload_too_large): the public and operator routes
+  // here; the site-key routes below, once the key is checked (an unknown caller gets no
+  // body read, and the in-process dashboard's Request is recognized before it is replaced).
+  app.use("/v1/*", except("/v1/admin/*", limitBody(MAX_BODY_BYTES)));
+  app.use("/v1/admin/sites/*", limitBody(MAX_BODY_BYTES));
   app.route("/v1/collect", collect);
   app.route("/v1", publicRoutes);
   app.route("/v1/admin/sites", sitesRoutes);
@@ -31,6 +38,11 @@ export function createApp() {
 
   const admin = new Hono<AppEnv>();
   admin.use("*", requireSecretKey);
+  // The larger caps first: the first cap that runs settles the body.
+  admin.put("/products", limitBody(512 * KIB));
+  admin.post("/promos/:model/:promo/codes", limitBody(512 * KIB));
+  admin.put("/models/:name", limitBody(256 * KIB));
+  admin.use("*", limitBody(MAX_BODY_BYTES));
   admin.route("/events", adminEvents);
   admin.route("/models", modelsRoutes);
   admin.route("/leads", leadsRoutes);

@@ -4,6 +4,7 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
+import { KIB, limitBody } from "../http/body";
 import { jsonProblem, parseJson } from "../lib/json";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
@@ -55,18 +56,27 @@ const noStoreByDefault: MiddlewareHandler = async (c, next) => {
 
 export const securityHeaders = every(secure, noStoreByDefault);
 
-const MAX_FORM_BYTES = 300 * 1024;
+const MAX_FORM_BYTES = 300 * KIB;
 
-/** Every POST: same origin, bounded size, and (when signed in) the session's CSRF token. */
+/** Every POST: same origin and (when signed in) the session's CSRF token; the size is capped before (limitBody). */
 const checkPost: MiddlewareHandler<DashEnv> = async (c, next) => {
   if (c.req.method !== "POST") return next();
   if (!sameOrigin(c)) return forbidden(c);
-  if (Number(c.req.header("content-length") ?? 0) > MAX_FORM_BYTES) return c.text("Form too large.", 413);
   const form = await c.req.parseBody().catch(() => null);
   if (!form) return forbidden(c);
   if (!tokenOk(form[CSRF_FIELD], c.get("csrf"))) return forbidden(c);
   await next();
 };
+
+function formTooLarge(c: Context) {
+  return c.html(
+    <Layout title="Too large" nav={null}>
+      <h1>This form is too large</h1>
+      <Msg kind="err">A form may send up to {MAX_FORM_BYTES / KIB} KiB. Shorten it (a model document, for instance) and try again.</Msg>
+    </Layout>,
+    413,
+  );
+}
 
 function forbidden(c: Context) {
   return c.html(
@@ -114,6 +124,7 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 export function dashboard(app: Hono<any>) {
   const d = new Hono<DashEnv>();
   d.use("*", securityHeaders);
+  d.use("*", limitBody(MAX_FORM_BYTES, formTooLarge));
 
   d.get("/assets/:file", (c) => {
     const path = new URL(c.req.url).pathname;
