@@ -5,8 +5,9 @@
 // same realistic traffic (visits of several beacons of 1-20 events, returning
 // visitors, 5% resends),
 // then prints events/s, request latency p50/p95/p99, D1 rows read and written
-// per event, the ratio EdgeScore/baseline (goal >= 0.8), the snippet size and
-// the engine's cost per event. Results as JSON in bench-results/bench.json.
+// per event, the ratio EdgeScore/baseline (goal >= 0.8), storage per event and
+// per lead (what retention frees and what it keeps), the snippet size and the
+// engine's cost per event. Results as JSON in bench-results/bench.json.
 // Options: --requests N (default 2000), --concurrency C (default 8), --rounds R (default 3),
 // --no-model (EdgeScore without a scoring model: shows what scoring itself costs).
 import { execFileSync } from "node:child_process";
@@ -153,11 +154,37 @@ async function run(name, config, health, setup) {
     const warm = await drive(dev.base, bodies.slice(0, 100).map((b) => b.replace(/bench-/g, "warm-"))); // warm up JIT and caches
     const r = await drive(dev.base, bodies);
     // Storage per event: the database's growth over the measured run (D1's size_after).
-    return { ...r, bytesPerEvent: r.dbBytes && warm.dbBytes ? Math.round((r.dbBytes - warm.dbBytes) / r.events) : null };
+    const bytesPerEvent = r.dbBytes && warm.dbBytes ? Math.round((r.dbBytes - warm.dbBytes) / r.events) : null;
+    const split = name === "edgescore" ? await storageSplit(dev.base, publicKey, r.dbBytes) : { bytesPerRawEvent: null, bytesPerLead: null };
+    return { ...r, bytesPerEvent, ...split };
   } finally {
     await dev.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Storage per lead and per raw event, apart: SPLIT_LEADS new leads with one
+ * event each, then five more events for each. The second growth per event is
+ * what an event alone costs (its row, its index entry, its share of the score
+ * state): what retention frees. The first growth per lead less one event is
+ * what a lead keeps once its events are gone: its lead, visitor and score rows
+ * (no session: these beacons carry none, and retention deletes old sessions).
+ */
+const SPLIT_LEADS = 500;
+async function storageSplit(base, publicKey, before) {
+  const stamp = Date.now().toString(36);
+  const body = (i, ks) =>
+    JSON.stringify({
+      site: publicKey,
+      visitor: `${stamp}q${i.toString(36).padStart(5, "0")}`,
+      events: ks.map((k) => ({ id: `split-${i}-${k}`, type: "page_view", ts: Date.now(), url: `https://bench.example/p${k % 4}/x` })),
+    });
+  const one = await drive(base, Array.from({ length: SPLIT_LEADS }, (_, i) => body(i, [0])));
+  const five = await drive(base, Array.from({ length: SPLIT_LEADS }, (_, i) => body(i, [1, 2, 3, 4, 5])));
+  if (!before || !one.dbBytes || !five.dbBytes || one.errors || five.errors) return { bytesPerRawEvent: null, bytesPerLead: null };
+  const bytesPerRawEvent = (five.dbBytes - one.dbBytes) / five.events;
+  return { bytesPerRawEvent: Math.round(bytesPerRawEvent), bytesPerLead: Math.round((one.dbBytes - before) / one.events - bytesPerRawEvent) };
 }
 
 async function edgescoreSetup(base) {
@@ -215,7 +242,8 @@ console.log(row("baseline", baseline));
 console.log(`ratio EdgeScore / baseline (events/s, best of ${ROUNDS} alternating rounds each): ${result.ratio}  (goal >= 0.8)`);
 console.log(`D1 round trips per request (count of requests): ${JSON.stringify(edgescore.roundTrips)}`);
 console.log(`D1 time per request (sum of meta.duration): edgescore ${edgescore.d1MsPerRequest} ms, baseline ${baseline.d1MsPerRequest} ms`);
-console.log(`storage per event (D1 size growth): edgescore ${edgescore.bytesPerEvent} B, baseline ${baseline.bytesPerEvent} B`);
+console.log(`storage per event (D1 size growth over the run): edgescore ${edgescore.bytesPerEvent} B, baseline ${baseline.bytesPerEvent} B`);
+console.log(`storage per raw event alone (what retention frees): ${edgescore.bytesPerRawEvent} B; per lead without its events (lead, visitor and score rows: what stays): ${edgescore.bytesPerLead} B`);
 console.log(`snippet: ${result.snippet.minified} B minified, ${result.snippet.gzip} B gzip`);
 console.log(`engine: ${JSON.stringify(result.engine)}`);
 console.log("results: bench-results/bench.json");
