@@ -8,7 +8,7 @@ import { KIB, limitBody } from "../http/body";
 import { jsonProblem, parseJson } from "../lib/json";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
-import { qs, enc } from "./api";
+import { qs, enc, type Api } from "./api";
 import { CSS, CSS_PATH, JS, JS_PATH } from "./assets";
 import { clearSession, requireSession, safeNext, siteForKey, startSession } from "./auth";
 import { CSRF_FIELD, sameOrigin, tokenOk } from "./csrf";
@@ -22,10 +22,10 @@ import { EraseConfirmPage, LeadPage, MergeConfirmPage } from "./pages/lead";
 import { LeadsPage } from "./pages/leads";
 import { LoginPage } from "./pages/login";
 import { EditorPage, editorUrl, ModelsPage, STARTER } from "./pages/models";
-import { pick, ReviewPage } from "./pages/review";
+import { ReviewPage } from "./pages/review";
 import { previewModel } from "./preview";
 import { revokeSession, revokeSiteSessions } from "./sessions";
-import type { AlertItem, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList } from "./types";
+import type { AlertList, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList, Report, RotatedKey } from "./types";
 import { shardDb } from "../shards/shards";
 
 /**
@@ -232,7 +232,7 @@ export function dashboard(app: Hono<any>) {
       );
     if ((await formString(c, "confirm")) !== "yes") return page(null, 200);
     const m = await api<MergeResult>("POST", `/leads/${enc(id)}/merge`, JSON.stringify({ into: holder.id }));
-    if (m.ok && m.data && typeof m.data.lead === "string") return c.redirect(`/dashboard/leads/${enc(m.data.lead)}?msg=merged`, 303);
+    if (m.data) return c.redirect(`/dashboard/leads/${enc(m.data.lead)}?msg=merged`, 303);
     if (m.missing || m.status === 405) return page("Merging is not available on this deployment yet (the API has no POST /v1/admin/leads/:id/merge).", 501);
     return page(`The leads could not be merged: ${m.error?.message ?? m.status}`, 409);
   });
@@ -279,14 +279,14 @@ export function dashboard(app: Hono<any>) {
     let error: string | null = null;
     if (c.req.query("from") === "suggested") {
       const days = daysParam(c.req.query("days"));
-      const rep = await api("GET", "/report" + qs({ model: name, days }));
-      const suggested = pick(rep.data, "suggestedModel");
-      if (suggested && typeof suggested === "object") {
+      const rep = await api<Report>("GET", "/report" + qs({ model: name, days }));
+      const suggested = rep.data?.suggestedModel;
+      if (suggested) {
         text = JSON.stringify(suggested, null, 2);
-        const auc = pick(rep.data, "suggestedAuc");
+        const auc = rep.data?.suggestedAuc ?? null;
         note = (
           <Msg kind="info">
-            This is the model suggested by the last {days} days' review{typeof auc === "number" ? ` (cross-validated AUC ${Math.round(auc * 1000) / 1000})` : ""}. It is not saved: Preview it,
+            This is the model suggested by the last {days} days' review{auc !== null ? ` (cross-validated AUC ${Math.round(auc * 1000) / 1000})` : ""}. It is not saved: Preview it,
             then Save to use it.
           </Msg>
         );
@@ -336,7 +336,7 @@ export function dashboard(app: Hono<any>) {
     const days = daysParam(c.req.query("days"));
     const base = { site: c.get("site"), csrf: c.get("csrf"), models, model, days };
     if (!model) return c.html(<ReviewPage {...base} report={null} state="no-model" />);
-    const rep = await api("GET", "/report" + qs({ model, days }));
+    const rep = await api<Report>("GET", "/report" + qs({ model, days }));
     if (rep.missing) return c.html(<ReviewPage {...base} report={null} state="missing" />);
     if (!rep.ok) return c.html(<ReviewPage {...base} report={null} state="error" error={rep.error?.message ?? String(rep.status)} />);
     return c.html(<ReviewPage {...base} report={rep.data} state="ok" />);
@@ -359,20 +359,12 @@ export function dashboard(app: Hono<any>) {
     if (!kind) return keysPage("Choose which key to rotate.");
     if (!(grace >= 0 && grace <= 168)) return keysPage("The grace period is a whole number of hours from 0 to 168.");
     if (form.confirm !== "yes") return c.html(<RotateConfirmPage site={c.get("site")} csrf={c.get("csrf")} kind={kind} graceHours={grace} />);
-    const r = await c.get("api")<Record<string, unknown>>("POST", "/keys/rotate", JSON.stringify(kind === "webhook" ? { key: kind, graceHours: grace } : { key: kind }));
-    const value = r.data?.[VALUE_FIELD[kind]];
-    if (!r.ok || typeof value !== "string") return keysPage(`The ${TITLES[kind]} was not rotated: ${r.error?.message ?? r.status}`);
+    const r = await rotate(c.get("api"), kind, grace);
+    if (!r.rotated) return keysPage(`The ${TITLES[kind]} was not rotated: ${r.error?.message ?? r.status}`);
     // A new secret key ends every session of the site, this one included.
     if (kind === "secret") clearSession(c);
-    const until = r.data?.previousValidUntil;
     return c.html(
-      <RotatedPage
-        site={c.get("site")}
-        csrf={kind === "secret" ? null : c.get("csrf")}
-        kind={kind}
-        value={value}
-        previousValidUntil={typeof until === "number" ? until : null}
-      />,
+      <RotatedPage site={c.get("site")} csrf={kind === "secret" ? null : c.get("csrf")} kind={kind} value={r.rotated.value} previousValidUntil={r.rotated.until} />,
     );
   });
 
@@ -381,7 +373,7 @@ export function dashboard(app: Hono<any>) {
   d.get("/alerts", async (c) => {
     const status = c.req.query("status") ?? "";
     const cursor = c.req.query("cursor") ?? "";
-    const r = await c.get("api")<{ alerts: AlertItem[]; cursor: string | null }>("GET", "/alerts" + qs({ status, cursor, limit: 50 }));
+    const r = await c.get("api")<AlertList>("GET", "/alerts" + qs({ status, cursor, limit: 50 }));
     const state = r.ok ? "ok" : r.missing ? "missing" : "error";
     return c.html(
       <AlertsPage
@@ -417,7 +409,17 @@ export function dashboard(app: Hono<any>) {
   return d;
 }
 
-const VALUE_FIELD: Record<KeyKind, string> = { secret: "secretKey", webhook: "webhookSecret", identity: "identitySecret" };
+/** The new secret (and the old webhook secret's grace) in each kind of rotation's answer. */
+const ROTATED: { [K in KeyKind]: (r: RotatedKey[K]) => { value: string; until: number | null } } = {
+  secret: (r) => ({ value: r.secretKey, until: null }),
+  identity: (r) => ({ value: r.identitySecret, until: null }),
+  webhook: (r) => ({ value: r.webhookSecret, until: r.previousValidUntil }),
+};
+
+async function rotate<K extends KeyKind>(api: Api, kind: K, graceHours: number) {
+  const r = await api<RotatedKey[K]>("POST", "/keys/rotate", JSON.stringify(kind === "webhook" ? { key: kind, graceHours } : { key: kind }));
+  return { ...r, rotated: r.data ? ROTATED[kind](r.data) : null };
+}
 
 function daysParam(v: string | undefined): number {
   const n = Number(v ?? 30);

@@ -141,13 +141,13 @@ export function Bar(p: { value: number; max: number; kind?: "fit" | "int" | "any
   );
 }
 
-export function fmtNum(n: unknown, digits = 2): string {
-  if (typeof n !== "number" || !Number.isFinite(n)) return "—";
+export function fmtNum(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return "—";
   return String(Math.round(n * 10 ** digits) / 10 ** digits);
 }
 
-export function isoTime(ms: unknown): string | null {
-  if (typeof ms !== "number" || !Number.isFinite(ms)) return null;
+export function isoTime(ms: number | null | undefined): string | null {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return null;
   try {
     return new Date(ms).toISOString();
   } catch {
@@ -165,16 +165,16 @@ export function ago(ms: number, now = Date.now()): string {
 }
 
 /** A timestamp: UTC text with a machine-readable datetime (the script adds local time as a tooltip). */
-export function When(p: { ms: unknown; relative?: boolean }) {
+export function When(p: { ms: number | null | undefined; relative?: boolean }) {
   const iso = isoTime(p.ms);
-  if (!iso) return <span class="mut">—</span>;
-  const text = p.relative ? ago(p.ms as number) : iso.slice(0, 16).replace("T", " ") + " UTC";
+  if (!iso || p.ms == null) return <span class="mut">—</span>;
+  const text = p.relative ? ago(p.ms) : iso.slice(0, 16).replace("T", " ") + " UTC";
   return <time datetime={iso}>{text}</time>;
 }
 
 /** Lead-supplied URLs: a link only when it is http(s), otherwise plain text. */
-export function SafeLink(p: { href: unknown; max?: number }) {
-  if (typeof p.href !== "string" || p.href === "") return <span class="mut">—</span>;
+export function SafeLink(p: { href: string | null | undefined; max?: number }) {
+  if (!p.href) return <span class="mut">—</span>;
   const max = p.max ?? 80;
   const text = p.href.length > max ? p.href.slice(0, max - 1) + "…" : p.href;
   let ok = false;
@@ -193,10 +193,8 @@ export function SafeLink(p: { href: unknown; max?: number }) {
   );
 }
 
-export function leadLabel(l: { name?: unknown; email?: unknown; id: unknown }): string {
-  if (typeof l.name === "string" && l.name) return l.name;
-  if (typeof l.email === "string" && l.email) return l.email;
-  return String(l.id);
+export function leadLabel(l: { name?: string | null; email?: string | null; id: string }): string {
+  return l.name || l.email || l.id;
 }
 
 export function jsonText(v: unknown, max = 300): string {

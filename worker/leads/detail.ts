@@ -5,6 +5,16 @@ import { evaluate, toLeadState, type ScoreResult } from "../scoring/engine";
 import type { Model } from "../scoring/model";
 import type { SiteModel } from "../ingest/score-models";
 import { readReason } from "../alerts/reasons";
+import type { AlertRow, EventTableRow, LeadTableRow, RawRow, SessionRow } from "../store/rows";
+import type { conversions } from "../../db/schema";
+
+// The columns each SELECT below reads, typed from the schema: the answer's field
+// names and types follow from them, and the dashboard renders that type (LeadDetail).
+type TimelineRow = Pick<EventTableRow, "id" | "type" | "name" | "ts" | "url" | "title" | "ref" | "session_id" | "props" | "received_at">;
+type SessionItem = Pick<SessionRow, "id" | "started_at" | "last_seen" | "referrer" | "landing" | "utm_source" | "utm_medium" | "utm_campaign" | "country" | "events">;
+type AlertItem = Pick<AlertRow, "id" | "model" | "trigger_id" | "crossing" | "status" | "attempts" | "last_error" | "created_at" | "delivered_at">;
+type ConversionItem = Pick<RawRow<typeof conversions>, "value" | "ts">;
+type LeadRef = Pick<LeadTableRow, "id" | "email" | "name">;
 
 const TIMELINE = 200;
 
@@ -52,9 +62,9 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
       .prepare("SELECT h.id, h.email, h.name FROM leads l JOIN leads h ON h.site_id = l.site_id AND h.email = l.claimed_email WHERE l.id = ?1 AND l.site_id = ?2")
       .bind(leadId, siteId),
   ]);
-  const lead = l!.results[0] as Record<string, unknown> | undefined;
+  const lead = l!.results[0] as LeadTableRow | undefined;
   if (!lead) return null;
-  const traits = JSON.parse(lead.traits as string) as Record<string, unknown>;
+  const traits = JSON.parse(lead.traits) as Record<string, unknown>;
   const states = s!.results as { model: string; model_version: number; state: string; scored_at: number }[];
 
   const scores = models.map((sm) => {
@@ -89,7 +99,7 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
       email: lead.email,
       identity: lead.identity,
       claimedEmail: lead.claimed_email,
-      claimHolder: (h!.results[0] as { id: string; email: string; name: string | null } | undefined) ?? null,
+      claimHolder: (h!.results[0] as LeadRef | undefined) ?? null,
       name: lead.name,
       phone: lead.phone,
       country: lead.country,
@@ -101,10 +111,15 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
       convertedAt: lead.converted_at,
     },
     scores,
-    timeline: (e!.results as Record<string, unknown>[]).map((x) => ({ ...x, props: x.props ? JSON.parse(x.props as string) : null })),
-    sessions: se!.results,
+    timeline: (e!.results as TimelineRow[]).map((x) => ({ ...x, props: x.props ? (JSON.parse(x.props) as Record<string, unknown>) : null })),
+    sessions: se!.results as SessionItem[],
     // Rows written before the closed list of reasons may hold a receiver's text: shown through it.
-    alerts: (a!.results as { last_error: string | null }[]).map((x) => ({ ...x, last_error: readReason(x.last_error).lastError })),
-    conversions: c!.results,
+    alerts: (a!.results as AlertItem[]).map((x) => ({ ...x, last_error: readReason(x.last_error).lastError })),
+    conversions: c!.results as ConversionItem[],
   };
 }
+
+/** GET /v1/admin/leads/:id, as the API answers it. */
+export type LeadDetail = NonNullable<Awaited<ReturnType<typeof leadDetail>>>;
+/** One model's figures in a LeadDetail. */
+export type LeadModelScore = LeadDetail["scores"][number];

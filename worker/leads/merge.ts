@@ -34,3 +34,8 @@ export async function mergeClaim(db: D1Database, site: IngestSite, fromId: strin
     acceptClaim: true,
   });
 }
+
+/** POST /v1/admin/leads/:id/merge (routes/leads.ts): the lead the claim was merged into. */
+export interface MergeResult {
+  lead: string;
+}

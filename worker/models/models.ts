@@ -90,3 +90,11 @@ export async function modelHistory(d1: D1Database, siteId: string, name: string)
     .all<{ version: number; createdAt: number }>();
   return res.results;
 }
+
+// The answers of routes/models.ts, which builds them from the functions above.
+/** GET /v1/admin/models: every model without its document. */
+export interface ModelList {
+  models: ModelInfo[];
+}
+/** GET /v1/admin/models/:name: the model, its document and every version's date. */
+export type ModelDetail = NonNullable<Awaited<ReturnType<typeof getModel>>> & { versions: Awaited<ReturnType<typeof modelHistory>> };

@@ -228,3 +228,18 @@ export function originAllowed(site: Pick<Site, "origins">, origin: string | null
     return o.startsWith(scheme) && o.endsWith(suffix) && o.length > scheme.length + suffix.length;
   });
 }
+
+// The answers of routes/keys.ts, which builds them from a Site and the rotations above.
+/** GET /v1/admin/keys: what a site owner may read again (never the secret key or webhook secrets). */
+export interface KeysInfo {
+  publicKey: Site["publicKey"];
+  identitySecret: Site["identitySecret"];
+  /** While the previous webhook secret still signs (a rotation's grace), until when. */
+  webhookSecretRotatedUntil: number | null;
+}
+/** POST /v1/admin/keys/rotate, by the key rotated: the new secret, shown once. */
+export interface RotatedKey {
+  secret: { secretKey: Awaited<ReturnType<typeof rotateSecretKey>> };
+  identity: { identitySecret: Awaited<ReturnType<typeof rotateIdentitySecret>> };
+  webhook: Awaited<ReturnType<typeof rotateWebhookSecret>>;
+}

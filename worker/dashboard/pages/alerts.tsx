@@ -1,9 +1,10 @@
 import type { Child } from "hono/jsx";
 import { qs } from "../api";
 import { Csrf, Layout, leadLabel, Msg, SafeLink, When } from "../layout";
-import type { AlertItem } from "../types";
+import type { AlertItem, AlertStatus } from "../types";
 
-const STATUSES = ["failed", "pending", "delivered", "no_webhook"];
+// Failed first: the ones that need the owner.
+const STATUSES: AlertStatus[] = ["failed", "pending", "delivered", "no_webhook"];
 
 export function AlertsPage(p: {
   site: { name: string };
@@ -56,7 +57,7 @@ export function AlertsPage(p: {
             {p.alerts.map((a) => (
               <tr>
                 <td class="first">
-                  {a.lead ? <a href={`/dashboard/leads/${encodeURIComponent(a.lead.id)}`}>{leadLabel(a.lead)}</a> : <span class="mut">(erased lead)</span>}
+                  <a href={`/dashboard/leads/${encodeURIComponent(a.lead.id)}`}>{leadLabel(a.lead)}</a>
                 </td>
                 <td data-label="Trigger">
                   {a.model} / <b>{a.trigger}</b>
@@ -94,7 +95,7 @@ export function AlertsPage(p: {
                   {a.status === "failed" ? (
                     <form method="post" action={`/dashboard/alerts/${encodeURIComponent(a.id)}/retry`}>
                       <Csrf token={p.csrf} />
-                      <button type="submit" class="sec" aria-label={`Retry alert ${a.trigger} for ${a.lead ? leadLabel(a.lead) : "erased lead"}`}>
+                      <button type="submit" class="sec" aria-label={`Retry alert ${a.trigger} for ${leadLabel(a.lead)}`}>
                         Retry
                       </button>
                     </form>

@@ -1,22 +1,8 @@
-// The 30-day review (DOMAIN.md step 7) from GET /v1/admin/report. The report is read
-// defensively: each figure is looked up under the documented name and a few likely
-// variants, and a section whose data is missing is left out rather than failing.
+// The 30-day review (DOMAIN.md step 7) from GET /v1/admin/report, rendered from the
+// report's own type (worker/report/report.ts): a renamed field fails the typecheck.
 import { qs } from "../api";
 import { fmtNum, Layout, leadLabel, Msg, TierBadge } from "../layout";
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-
-/** The first defined value among dotted paths. */
-export function pick(o: unknown, ...paths: string[]): unknown {
-  for (const p of paths) {
-    let cur: unknown = o;
-    for (const k of p.split(".")) cur = isObj(cur) ? cur[k] : undefined;
-    if (cur !== undefined && cur !== null) return cur;
-  }
-  return undefined;
-}
+import type { Report } from "../types";
 
 export interface HistBin {
   label: string;
@@ -24,91 +10,14 @@ export interface HistBin {
   notConverted: number;
 }
 
-export function histogram(report: unknown): HistBin[] {
-  const h = pick(report, "histogram", "scoreHistogram", "histograms", "distribution.histogram");
-  const label = (b: Obj, i: number): string => {
-    const from = num(pick(b, "from", "min", "lo", "start"));
-    const to = num(pick(b, "to", "max", "hi", "end"));
-    if (typeof b.label === "string") return b.label;
-    if (typeof b.bin === "string") return b.bin;
-    if (from !== null && to !== null) return `${fmtNum(from, 0)}–${fmtNum(to, 0)}`;
-    if (from !== null) return `${fmtNum(from, 0)}+`;
-    return String(i + 1);
-  };
-  if (Array.isArray(h)) {
-    return h.filter(isObj).map((b, i) => ({
-      label: label(b, i),
-      converted: num(pick(b, "converted", "conv", "yes")) ?? 0,
-      notConverted: num(pick(b, "notConverted", "nonConverted", "unconverted", "no")) ?? 0,
-    }));
-  }
-  if (isObj(h)) {
-    const c1 = pick(h, "converted", "conv");
-    const c0 = pick(h, "notConverted", "nonConverted", "unconverted");
-    if (Array.isArray(h.bins) && h.bins.every(isObj) && !Array.isArray(c1)) return histogram({ histogram: h.bins });
-    if (Array.isArray(c1) && Array.isArray(c0)) {
-      const edges = pick(h, "edges", "bins", "bounds");
-      const width = num(pick(h, "binWidth", "width", "step"));
-      const n = Math.max(c1.length, c0.length);
-      return Array.from({ length: n }, (_, i) => {
-        let l = String(i + 1);
-        if (Array.isArray(edges) && num(edges[i]) !== null) l = num(edges[i + 1]) !== null ? `${edges[i]}–${edges[i + 1]}` : `${edges[i]}+`;
-        else if (width) l = `${i * width}–${(i + 1) * width}`;
-        return { label: l, converted: num(c1[i]) ?? 0, notConverted: num(c0[i]) ?? 0 };
-      });
-    }
-  }
-  return [];
+export function histogram(r: Report): HistBin[] {
+  return r.histogram.bins.map((b) => ({ label: `${fmtNum(b.from, 0)}–${fmtNum(b.to, 0)}`, converted: b.converted, notConverted: b.notConverted }));
 }
 
-export interface Lift {
-  id: string;
-  /** null when it cannot be computed (no conversions on one side). */
-  lift: number | null;
-  extra: [string, string][];
-}
+type RuleFigures = Report["rules"][number];
+type LeadList = Report["lowScorersConverted"];
 
-export function lifts(report: unknown): Lift[] {
-  const r = pick(report, "rules", "ruleLifts", "lifts", "rulesLift");
-  const out: Lift[] = [];
-  const extra = (o: Obj): [string, string][] =>
-    Object.entries(o)
-      .filter(([k, v]) => !["id", "rule", "lift", "must", "disqualify"].includes(k) && (typeof v === "number" || typeof v === "string"))
-      .slice(0, 6)
-      .map(([k, v]) => [k, typeof v === "number" ? fmtNum(v) : String(v)]);
-  if (Array.isArray(r)) {
-    for (const x of r) {
-      if (!isObj(x)) continue;
-      const id = pick(x, "id", "rule", "ruleId");
-      if (typeof id === "string") out.push({ id, lift: num(x.lift), extra: extra(x) });
-    }
-  } else if (isObj(r)) {
-    for (const [id, x] of Object.entries(r)) {
-      out.push({ id, lift: isObj(x) ? num(x.lift) : num(x), extra: isObj(x) ? extra(x) : [] });
-    }
-  }
-  return out;
-}
-
-/** A list of leads, either an array or `{count, threshold, leads: [...]}`. */
-function leadsList(report: unknown, ...names: string[]): { rows: Obj[]; count: number | null; threshold: number | null } {
-  const v = pick(report, ...names);
-  if (Array.isArray(v)) return { rows: v.filter(isObj), count: v.length, threshold: null };
-  if (isObj(v) && Array.isArray(v.leads)) return { rows: v.leads.filter(isObj), count: num(v.count), threshold: num(v.threshold) };
-  return { rows: [], count: null, threshold: null };
-}
-
-function tierRows(report: unknown): { tier: string; leads: number | null; converted: number | null }[] {
-  const t = pick(report, "tiers", "perTier", "tierDistribution", "byTier");
-  const row = (tier: string, x: unknown) => ({
-    tier,
-    leads: isObj(x) ? num(pick(x, "leads", "count", "total", "n")) : num(x),
-    converted: isObj(x) ? num(pick(x, "converted", "conversions")) : null,
-  });
-  if (Array.isArray(t)) return t.filter(isObj).flatMap((x) => (typeof pick(x, "tier", "name") === "string" ? [row(pick(x, "tier", "name") as string, x)] : []));
-  if (isObj(t)) return Object.entries(t).map(([k, x]) => row(k, x));
-  return [];
-}
+const pct = (x: number | null) => (x === null ? "—" : `${Math.round(x * 100)}%`);
 
 /** Grouped bars: each group's share of its own leads per score bin (so 5 converted and 500 not compare). */
 export function HistogramChart(p: { bins: HistBin[] }) {
@@ -161,8 +70,8 @@ export function HistogramChart(p: { bins: HistBin[] }) {
   );
 }
 
-export function LiftChart(p: { lifts: Lift[] }) {
-  const rows = p.lifts.filter((l): l is Lift & { lift: number } => l.lift !== null).slice(0, 30);
+export function LiftChart(p: { rules: RuleFigures[] }) {
+  const rows = p.rules.filter((l): l is RuleFigures & { lift: number } => l.lift !== null).slice(0, 30);
   const W = 480;
   const rowH = 24;
   const L = 130;
@@ -193,15 +102,14 @@ export function LiftChart(p: { lifts: Lift[] }) {
   );
 }
 
-function LeadTable(p: { list: { rows: Obj[]; count: number | null }; caption: string; empty: string }) {
-  const rows = p.list.rows;
+function LeadTable(p: { list: LeadList; caption: string; empty: string }) {
+  const rows = p.list.leads;
   if (rows.length === 0) return <p class="mut">{p.empty}</p>;
   return (
     <div class="scroll">
       <table>
         <caption class="mut small">
-          {p.caption}
-          {p.list.count !== null && p.list.count > rows.length ? ` (the first ${rows.length} of ${p.list.count})` : ""}
+          {p.caption} (threshold {fmtNum(p.list.threshold)}){p.list.count > rows.length ? `; the first ${rows.length} of ${p.list.count}` : ""}
         </caption>
         <thead>
           <tr>
@@ -213,17 +121,17 @@ function LeadTable(p: { list: { rows: Obj[]; count: number | null }; caption: st
           </tr>
         </thead>
         <tbody>
-          {rows.slice(0, 50).map((l) => {
-            const id = pick(l, "id", "lead", "leadId");
-            const tier = pick(l, "tier");
-            return (
-              <tr>
-                <td>{typeof id === "string" ? <a href={`/dashboard/leads/${encodeURIComponent(id)}`}>{leadLabel({ ...l, id })}</a> : leadLabel({ ...l, id: "?" })}</td>
-                <td class="num">{fmtNum(pick(l, "score"))}</td>
-                <td>{typeof tier === "string" ? <TierBadge tier={tier} /> : "—"}</td>
-              </tr>
-            );
-          })}
+          {rows.map((l) => (
+            <tr>
+              <td>
+                <a href={`/dashboard/leads/${encodeURIComponent(l.id)}`}>{leadLabel(l)}</a>
+              </td>
+              <td class="num">{fmtNum(l.score)}</td>
+              <td>
+                <TierBadge tier={l.tier} />
+              </td>
+            </tr>
+          ))}
         </tbody>
       </table>
     </div>
@@ -236,27 +144,13 @@ export interface ReviewView {
   models: string[];
   model: string | null;
   days: number;
-  report: unknown;
+  report: Report | null;
   /** "missing": no report route on this deployment; "error": the API refused. */
   state: "ok" | "missing" | "error" | "no-model";
   error?: string | null;
 }
 
 export function ReviewPage(v: ReviewView) {
-  const r = v.report;
-  const onTrack = pick(r, "onTrack");
-  const c1 = num(pick(r, "converted.count", "converted.leads", "convertedCount", "counts.converted", "converted"));
-  const c0 = num(pick(r, "notConverted.count", "nonConverted.count", "notConverted.leads", "nonConverted.leads", "nonConvertedCount", "notConvertedCount", "counts.notConverted", "counts.nonConverted", "notConverted", "nonConverted"));
-  const a1 = num(pick(r, "converted.avgScore", "converted.averageScore", "converted.meanScore", "avgScoreConverted", "averageScore.converted", "avgScore.converted"));
-  const a0 = num(pick(r, "notConverted.avgScore", "nonConverted.avgScore", "notConverted.averageScore", "nonConverted.averageScore", "avgScoreNotConverted", "avgScoreNonConverted", "averageScore.notConverted", "averageScore.nonConverted", "avgScore.notConverted", "avgScore.nonConverted"));
-  const auc = num(pick(r, "auc"));
-  const sAuc = num(pick(r, "suggestedAuc"));
-  const suggested = pick(r, "suggestedModel");
-  const bins = histogram(r);
-  const ls = lifts(r);
-  const tiers = tierRows(r);
-  const low = leadsList(r, "lowScorersConverted", "lowConverted", "lowScorers", "convertedLowScorers", "missed");
-  const high = leadsList(r, "highScorersNotConverted", "highNotConverted", "highScorers", "notConvertedHighScorers", "highNonConverted");
   return (
     <Layout title="Review" nav="review" site={v.site} csrf={v.csrf}>
       <h1>Review: did the score predict conversions?</h1>
@@ -285,169 +179,182 @@ export function ReviewPage(v: ReviewView) {
         </Msg>
       ) : null}
       {v.state === "error" ? <Msg kind="err">The report could not be built: {v.error}</Msg> : null}
-      {v.state === "ok" ? (
-        <>
-          <section class="card" aria-labelledby="h-sum">
-            <h2 id="h-sum">
-              Last {v.days} days, model {v.model}
-            </h2>
-            {num(pick(r, "leads")) !== null ? (
-              <p class="small mut">
-                {num(pick(r, "leads"))} leads active in the window{pick(r, "sampled") === true ? " (a sample of them)" : ""}, scored as of now.
-                {(num(pick(r, "stale")) ?? 0) > 0 ? ` ${num(pick(r, "stale"))} are still being rescored under the latest version.` : ""}
-              </p>
-            ) : null}
-            <div class="figs">
-              <div>
-                <span class="mut small">Converted</span>
-                <b>{c1 ?? "—"}</b>
-                <span class="small">avg score {fmtNum(a1)}</span>
-              </div>
-              <div>
-                <span class="mut small">Not converted</span>
-                <b>{c0 ?? "—"}</b>
-                <span class="small">avg score {fmtNum(a0)}</span>
-              </div>
-              <div>
-                <span class="mut small">AUC</span>
-                <b>{fmtNum(auc)}</b>
-                <span class="small">0.5 = chance, 1 = perfect</span>
-              </div>
-              {sAuc !== null ? (
-                <div>
-                  <span class="mut small">Suggested model AUC</span>
-                  <b>{fmtNum(sAuc)}</b>
-                  <span class="small">cross-validated</span>
-                </div>
-              ) : null}
-            </div>
-            {typeof onTrack === "boolean" || (a1 !== null && a0 !== null) ? (
-              (typeof onTrack === "boolean" ? onTrack : a1! > a0!) ? (
-                <p class="yes">On track: converted leads average a higher score than the others.</p>
-              ) : (
-                <p class="no">Off track: converted leads do not score higher than the others. Look at the low scorers that converted below.</p>
-              )
-            ) : null}
-            {isObj(suggested) && v.model ? (
-              <form method="get" action={`/dashboard/models/${encodeURIComponent(v.model)}`}>
-                <input type="hidden" name="from" value="suggested" />
-                <input type="hidden" name="days" value={String(v.days)} />
-                <button type="submit">Use the suggested model</button> <span class="mut small">Opens it in the editor; nothing is saved until you press Save.</span>
-              </form>
-            ) : (
-              <p class="small mut">No suggested model yet: it is fitted to the window's conversions (record them with POST /v1/admin/conversions).</p>
-            )}
-          </section>
-          <div class="grid">
-            <section class="card" aria-labelledby="h-hist">
-              <h2 id="h-hist">Scores, converted vs not</h2>
-              {bins.length ? (
-                <>
-                  <p class="legend">
-                    <span>
-                      <span class="sw c1"></span>converted
-                    </span>
-                    <span>
-                      <span class="sw c0"></span>not converted
-                    </span>
-                    <span class="mut">(share of each group per score band)</span>
-                  </p>
-                  <HistogramChart bins={bins} />
-                </>
-              ) : (
-                <p class="mut">No histogram in the report.</p>
-              )}
-            </section>
-            <section class="card" aria-labelledby="h-lift">
-              <h2 id="h-lift">Rule lift</h2>
-              {ls.some((l) => l.lift !== null) ? (
-                <LiftChart lifts={ls} />
-              ) : (
-                <p class="mut">No lift yet: a rule's lift needs converted leads both with and without it.</p>
-              )}
-            </section>
-          </div>
-          {ls.length ? (
-            <details class="card">
-              <summary>Rule figures ({ls.length} rules)</summary>
-              <div class="scroll">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Rule</th>
-                      <th scope="col" class="num">
-                        Lift
-                      </th>
-                      <th scope="col">Details</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {ls.map((l) => (
-                      <tr>
-                        <th scope="row">
-                          <code>{l.id}</code>
-                        </th>
-                        <td class="num">{l.lift === null ? "—" : fmtNum(l.lift)}</td>
-                        <td class="small">{l.extra.map(([k, x]) => `${k}: ${x}`).join(", ")}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </details>
-          ) : null}
-          {tiers.length ? (
-            <section class="card" aria-labelledby="h-tiers">
-              <h2 id="h-tiers">Per tier</h2>
-              <div class="scroll">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Tier</th>
-                      <th scope="col" class="num">
-                        Leads
-                      </th>
-                      <th scope="col" class="num">
-                        Converted
-                      </th>
-                      <th scope="col" class="num">
-                        Rate
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {tiers.map((t) => (
-                      <tr>
-                        <th scope="row">
-                          <TierBadge tier={t.tier} />
-                        </th>
-                        <td class="num">{t.leads ?? "—"}</td>
-                        <td class="num">{t.converted ?? "—"}</td>
-                        <td class="num">{t.leads && t.converted !== null ? `${Math.round((100 * t.converted) / t.leads)}%` : "—"}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </section>
-          ) : null}
-          <div class="grid">
-            <section class="card" aria-labelledby="h-low">
-              <h2 id="h-low">Low scorers that converted</h2>
-              <p class="small mut">They reveal missing rules: what did they do that the model does not score?</p>
-              <LeadTable list={low} caption="Converted with a low score" empty="None: every converted lead scored well." />
-            </section>
-            <section class="card" aria-labelledby="h-high">
-              <h2 id="h-high">High scorers that did not convert</h2>
-              <p class="small mut">Rules that over-reward: consider fewer points or a limit.</p>
-              <LeadTable list={high} caption="High score, no conversion" empty="None." />
-            </section>
-          </div>
-        </>
-      ) : null}
+      {v.state === "ok" && v.report ? <ReportView r={v.report} model={v.model} days={v.days} /> : null}
       <p class="small mut">
         <a href={"/dashboard/review" + qs({ model: v.model, days: v.days })}>Permalink to this review</a>
       </p>
     </Layout>
+  );
+}
+
+function ReportView({ r, model, days }: { r: Report; model: string | null; days: number }) {
+  const bins = histogram(r);
+  return (
+    <>
+      <section class="card" aria-labelledby="h-sum">
+        <h2 id="h-sum">
+          Last {days} days, model {model}
+        </h2>
+        <p class="small mut">
+          {r.leads} leads active in the window{r.sampled ? " (a sample of them)" : ""}, scored as of now.
+          {r.stale > 0 ? ` ${r.stale} are still being rescored under the latest version.` : ""}
+        </p>
+        <div class="figs">
+          <div>
+            <span class="mut small">Converted</span>
+            <b>{r.converted.count}</b>
+            <span class="small">avg score {fmtNum(r.converted.averageScore)}</span>
+          </div>
+          <div>
+            <span class="mut small">Not converted</span>
+            <b>{r.notConverted.count}</b>
+            <span class="small">avg score {fmtNum(r.notConverted.averageScore)}</span>
+          </div>
+          <div>
+            <span class="mut small">AUC</span>
+            <b>{fmtNum(r.auc)}</b>
+            <span class="small">0.5 = chance, 1 = perfect</span>
+          </div>
+          {r.suggestedAuc !== null ? (
+            <div>
+              <span class="mut small">Suggested model AUC</span>
+              <b>{fmtNum(r.suggestedAuc)}</b>
+              <span class="small">cross-validated</span>
+            </div>
+          ) : null}
+        </div>
+        {r.onTrack === null ? null : r.onTrack ? (
+          <p class="yes">On track: converted leads average a higher score than the others.</p>
+        ) : (
+          <p class="no">Off track: converted leads do not score higher than the others. Look at the low scorers that converted below.</p>
+        )}
+        {r.suggestedModel && model ? (
+          <form method="get" action={`/dashboard/models/${encodeURIComponent(model)}`}>
+            <input type="hidden" name="from" value="suggested" />
+            <input type="hidden" name="days" value={String(days)} />
+            <button type="submit">Use the suggested model</button> <span class="mut small">Opens it in the editor; nothing is saved until you press Save.</span>
+          </form>
+        ) : (
+          <p class="small mut">No suggested model yet: it is fitted to the window's conversions (record them with POST /v1/admin/conversions).</p>
+        )}
+      </section>
+      <div class="grid">
+        <section class="card" aria-labelledby="h-hist">
+          <h2 id="h-hist">Scores, converted vs not</h2>
+          {r.leads > 0 ? (
+            <>
+              <p class="legend">
+                <span>
+                  <span class="sw c1"></span>converted
+                </span>
+                <span>
+                  <span class="sw c0"></span>not converted
+                </span>
+                <span class="mut">(share of each group per score band)</span>
+              </p>
+              <HistogramChart bins={bins} />
+            </>
+          ) : (
+            <p class="mut">No lead was active in the window.</p>
+          )}
+        </section>
+        <section class="card" aria-labelledby="h-lift">
+          <h2 id="h-lift">Rule lift</h2>
+          {r.rules.some((l) => l.lift !== null) ? (
+            <LiftChart rules={r.rules} />
+          ) : (
+            <p class="mut">No lift yet: a rule's lift needs converted leads both with and without it.</p>
+          )}
+        </section>
+      </div>
+      {r.rules.length ? (
+        <details class="card">
+          <summary>Rule figures ({r.rules.length} rules)</summary>
+          <div class="scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Rule</th>
+                  <th scope="col" class="num">
+                    Lift
+                  </th>
+                  <th scope="col" class="num">
+                    Leads with it
+                  </th>
+                  <th scope="col" class="num">
+                    Converted
+                  </th>
+                  <th scope="col" class="num">
+                    Rate with / without
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.rules.map((l) => (
+                  <tr>
+                    <th scope="row">
+                      <code>{l.id}</code>
+                      <div class="mut small">{l.must ? "must-have" : l.disqualify ? "disqualifier" : `${l.category ?? "—"}, ${l.points > 0 ? "+" : ""}${fmtNum(l.points)} per hit`}</div>
+                    </th>
+                    <td class="num">{fmtNum(l.lift)}</td>
+                    <td class="num">{l.leads}</td>
+                    <td class="num">{l.converted}</td>
+                    <td class="num">
+                      {pct(l.rate)} / {pct(l.rateWithout)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      ) : null}
+      <section class="card" aria-labelledby="h-tiers">
+        <h2 id="h-tiers">Per tier</h2>
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Tier</th>
+                <th scope="col" class="num">
+                  Leads
+                </th>
+                <th scope="col" class="num">
+                  Converted
+                </th>
+                <th scope="col" class="num">
+                  Rate
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.tiers.map((t) => (
+                <tr>
+                  <th scope="row">
+                    <TierBadge tier={t.tier} />
+                    {t.min !== null ? <span class="mut small"> from {fmtNum(t.min)}</span> : null}
+                  </th>
+                  <td class="num">{t.leads}</td>
+                  <td class="num">{t.converted}</td>
+                  <td class="num">{pct(t.rate)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <div class="grid">
+        <section class="card" aria-labelledby="h-low">
+          <h2 id="h-low">Low scorers that converted</h2>
+          <p class="small mut">They reveal missing rules: what did they do that the model does not score?</p>
+          <LeadTable list={r.lowScorersConverted} caption="Converted with a low score" empty="None: every converted lead scored well." />
+        </section>
+        <section class="card" aria-labelledby="h-high">
+          <h2 id="h-high">High scorers that did not convert</h2>
+          <p class="small mut">Rules that over-reward: consider fewer points or a limit.</p>
+          <LeadTable list={r.highScorersNotConverted} caption="High score, no conversion" empty="None." />
+        </section>
+      </div>
+    </>
   );
 }
