@@ -5,11 +5,8 @@
 // stored value can be tied back to an address. Plausible counts unique
 // visitors the same way.
 import { base64url, sha256Hex } from "../lib/crypto";
-
-const DAY_MS = 86_400_000;
-
-/** The UTC day number of a time: salts, promo grants and caps are per day. */
-export const dayOf = (now: number) => Math.floor(now / DAY_MS);
+import type { DailySaltRow } from "../store/rows";
+import { dayOf, deleteSaltsBefore, insertSalt, saltOf } from "../store/sites";
 
 // One salt per day, created by whichever isolate needs it first (INSERT OR
 // IGNORE makes concurrent creators agree on one) and then kept in memory.
@@ -20,11 +17,8 @@ function saltFor(db: D1Database, day: number): Promise<string> {
   if (!s) {
     const fresh = base64url(crypto.getRandomValues(new Uint8Array(32)));
     s = db
-      .batch([
-        db.prepare("INSERT OR IGNORE INTO daily_salts (day, salt) VALUES (?1, ?2)").bind(day, fresh),
-        db.prepare("SELECT salt FROM daily_salts WHERE day = ?1").bind(day),
-      ])
-      .then((r) => (r[1]!.results[0] as { salt: string }).salt);
+      .batch([insertSalt(db, { day, salt: fresh }), saltOf(db, day)])
+      .then((r) => (r[1]!.results[0] as Pick<DailySaltRow, "salt">).salt);
     // A failed read is not cached: the next request tries again.
     s.catch(() => salts.delete(day));
     if (salts.size > 3) salts.delete(salts.keys().next().value!);
@@ -65,5 +59,5 @@ export async function clientKey(db: D1Database, req: Request, siteId: string, no
 
 /** Forgets salts (and with them any link to an address) older than yesterday. */
 export function purgeSalts(db: D1Database, now: number) {
-  return db.prepare("DELETE FROM daily_salts WHERE day < ?1").bind(dayOf(now) - 1);
+  return deleteSaltsBefore(db, dayOf(now) - 1);
 }

@@ -4,7 +4,8 @@
 // token and a fixed 8-hour lifetime. Signing out deletes the row; rotating the
 // secret key (worker/sites/sites.ts) deletes every session of the site.
 import { randomToken, sha256Hex } from "../lib/crypto";
-import { siteColumns, toSite, type Site, type SiteRow } from "../sites/sites";
+import { toSite, type Site } from "../sites/sites";
+import * as store from "../store/sites";
 
 export const SESSION_TTL_MS = 8 * 3600 * 1000;
 
@@ -29,10 +30,8 @@ export async function createSession(db: D1Database, siteId: string, now: number)
   const s: NewSession = { id: randomToken(32), csrf: randomToken(32), expiresAt: now + SESSION_TTL_MS };
   // The site's own expired rows go in the same round trip: the table stays small even without the cron.
   await db.batch([
-    db.prepare("DELETE FROM dashboard_sessions WHERE site_id = ?1 AND expires_at <= ?2").bind(siteId, now),
-    db
-      .prepare("INSERT INTO dashboard_sessions (id_hash, site_id, csrf, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-      .bind(await sha256Hex(s.id), siteId, s.csrf, now, s.expiresAt),
+    store.deleteExpiredSiteSessions(db, siteId, now),
+    store.insertSession(db, { id_hash: await sha256Hex(s.id), site_id: siteId, csrf: s.csrf, created_at: now, expires_at: s.expiresAt }),
   ]);
   return s;
 }
@@ -41,13 +40,7 @@ export async function createSession(db: D1Database, siteId: string, now: number)
 export async function resolveSession(db: D1Database, id: string, now: number): Promise<Session | null> {
   if (!SESSION_ID.test(id)) return null;
   const idHash = await sha256Hex(id);
-  const row = await db
-    .prepare(
-      `SELECT ds.csrf AS session_csrf, ds.expires_at AS session_expires, ${siteColumns("st")}
-       FROM dashboard_sessions ds JOIN sites st ON st.id = ds.site_id WHERE ds.id_hash = ?1`,
-    )
-    .bind(idHash)
-    .first<SiteRow & { session_csrf: string; session_expires: number }>();
+  const row = await store.sessionWithSite(db, idHash);
   if (!row) return null;
   if (row.session_expires <= now) {
     await revokeSession(db, idHash);
@@ -57,17 +50,17 @@ export async function resolveSession(db: D1Database, id: string, now: number): P
 }
 
 export async function revokeSession(db: D1Database, idHash: string): Promise<void> {
-  await db.prepare("DELETE FROM dashboard_sessions WHERE id_hash = ?1").bind(idHash).run();
+  await store.deleteSession(db, idHash).run();
 }
 
 /** "Sign out everywhere": every session of the site, this one included. */
 export async function revokeSiteSessions(db: D1Database, siteId: string): Promise<number> {
-  const r = await db.prepare("DELETE FROM dashboard_sessions WHERE site_id = ?1").bind(siteId).run();
+  const r = await store.deleteSiteSessions(db, siteId).run();
   return r.meta.changes;
 }
 
 /** For the cron (worker/scheduled.ts): deletes every expired session; returns how many. */
 export async function purgeExpiredSessions(db: D1Database, now: number): Promise<number> {
-  const r = await db.prepare("DELETE FROM dashboard_sessions WHERE expires_at <= ?1").bind(now).run();
+  const r = await store.deleteExpiredSessions(db, now).run();
   return r.meta.changes;
 }

@@ -4,6 +4,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { normalizeOrigin, originAllowed } from "../sites/sites";
+import { originListsFor } from "../store/sites";
 
 export const corsHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
@@ -23,13 +24,8 @@ export const preflight: MiddlewareHandler<AppEnv> = async (c) => {
   if (!origin) return c.body(null, 204);
   const pk = c.req.query("site");
   const o = normalizeOrigin(origin);
-  const rows = await c.env.DB.prepare(
-    `SELECT origins FROM sites WHERE (?2 IS NULL OR public_key = ?2)
-       AND EXISTS (SELECT 1 FROM json_each(sites.origins) x WHERE x.value = ?1 OR instr(x.value, '*') > 0) LIMIT 50`,
-  )
-    .bind(o, pk ?? null)
-    .all<{ origins: string }>();
-  const ok = rows.results.some((r) => originAllowed({ origins: JSON.parse(r.origins) as string[] }, o));
+  const rows = await originListsFor(c.env.DB, o, pk ?? null);
+  const ok = rows.some((r) => originAllowed({ origins: JSON.parse(r.origins) as string[] }, o));
   if (!ok) return c.body(null, 403);
   return c.body(null, 204, {
     "Access-Control-Allow-Origin": origin,

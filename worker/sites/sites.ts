@@ -5,43 +5,13 @@
 // rotated (rotate* below).
 import type { sites } from "../../db/schema";
 import { randomToken, safeEqual, sha256Hex } from "../lib/crypto";
+import type { SiteRow } from "../store/rows";
+import * as store from "../store/sites";
 
 // The schema (db/schema.ts, drizzle) is the source of the row types; queries
-// are plain D1 statements: drizzle-orm's query builder would add ~18 KB gzip to
-// the Worker (cold starts) for a handful of queries.
+// are plain D1 statements (worker/store/sites.ts): drizzle-orm's query builder
+// would add ~18 KB gzip to the Worker (cold starts) for a handful of queries.
 export type Site = typeof sites.$inferSelect;
-
-const SITE_COLS =
-  "id, name, public_key, secret_hash, webhook_secret, webhook_secret_prev, webhook_secret_prev_until, identity_secret, origins, catalog_hosts, keep_params, rate_visitor_per_min, rate_site_per_min, created_at, shard, move_to, move_state, move_cursor, retention_days, retention_cursor, retention_done_at";
-/** The site columns qualified by a table alias, for a query that joins sites (read back with toSite). */
-export const siteColumns = (alias: string) =>
-  SITE_COLS.split(", ")
-    .map((c) => `${alias}.${c}`)
-    .join(", ");
-
-export interface SiteRow {
-  id: string;
-  name: string;
-  public_key: string;
-  secret_hash: string;
-  webhook_secret: string;
-  webhook_secret_prev: string | null;
-  webhook_secret_prev_until: number | null;
-  identity_secret: string | null;
-  origins: string;
-  catalog_hosts: string;
-  keep_params: string;
-  shard: number;
-  move_to: number | null;
-  move_state: string | null;
-  move_cursor: string | null;
-  retention_days: number;
-  retention_cursor: string | null;
-  retention_done_at: number | null;
-  rate_visitor_per_min: number;
-  rate_site_per_min: number;
-  created_at: number;
-}
 
 export function toSite(r: SiteRow | null): Site | null {
   if (!r) return null;
@@ -104,27 +74,23 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
     webhookSecret: "whsec_" + randomToken(32),
     identitySecret: "idsec_" + randomToken(32),
   };
-  await db
-    .prepare(
-      `INSERT INTO sites (id, name, public_key, secret_hash, webhook_secret, origins, rate_visitor_per_min, rate_site_per_min, created_at, identity_secret, catalog_hosts, keep_params, shard, retention_days)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`,
-    )
-    .bind(
+  await store
+    .insertSite(db, {
       id,
-      input.name,
-      created.publicKey,
-      await sha256Hex(created.secretKey),
-      created.webhookSecret,
-      JSON.stringify(input.origins.map(normalizeOrigin)),
-      input.rateVisitorPerMin ?? 120,
-      input.rateSitePerMin ?? 60000,
-      now,
-      created.identitySecret,
-      JSON.stringify(input.catalogHosts ?? []),
-      JSON.stringify(input.keepParams ?? []),
-      input.shard ?? 0,
-      input.retentionDays ?? 400,
-    )
+      name: input.name,
+      public_key: created.publicKey,
+      secret_hash: await sha256Hex(created.secretKey),
+      webhook_secret: created.webhookSecret,
+      origins: JSON.stringify(input.origins.map(normalizeOrigin)),
+      rate_visitor_per_min: input.rateVisitorPerMin ?? 120,
+      rate_site_per_min: input.rateSitePerMin ?? 60000,
+      created_at: now,
+      identity_secret: created.identitySecret,
+      catalog_hosts: JSON.stringify(input.catalogHosts ?? []),
+      keep_params: JSON.stringify(input.keepParams ?? []),
+      shard: input.shard ?? 0,
+      retention_days: input.retentionDays ?? 400,
+    })
     .run();
   return created;
 }
@@ -136,10 +102,7 @@ export async function createSite(db: D1Database, input: NewSiteInput, now: numbe
  */
 export async function rotateSecretKey(db: D1Database, siteId: string): Promise<string> {
   const key = newSecretKey(siteId);
-  await db.batch([
-    db.prepare("UPDATE sites SET secret_hash = ?2 WHERE id = ?1").bind(siteId, await sha256Hex(key)),
-    db.prepare("DELETE FROM dashboard_sessions WHERE site_id = ?1").bind(siteId),
-  ]);
+  await db.batch([store.setSecretHash(db, siteId, await sha256Hex(key)), store.deleteSiteSessions(db, siteId)]);
   forgetSite(siteId);
   return key;
 }
@@ -147,17 +110,13 @@ export async function rotateSecretKey(db: D1Database, siteId: string): Promise<s
 /**
  * A new webhook secret; the current one stays valid as the previous secret until
  * `previousValidUntil` (deliveries sign with both meanwhile), so receivers can
- * switch without dropping alerts. SQLite evaluates every SET expression against
- * the row as it was, so `prev` gets the then-current secret even when an earlier
- * grace is still running.
+ * switch without dropping alerts. A second rotation during a grace makes the
+ * then-current secret the previous one.
  */
 export async function rotateWebhookSecret(db: D1Database, siteId: string, graceMs: number, now: number): Promise<{ webhookSecret: string; previousValidUntil: number }> {
   const webhookSecret = "whsec_" + randomToken(32);
   const previousValidUntil = now + graceMs;
-  await db
-    .prepare("UPDATE sites SET webhook_secret_prev = webhook_secret, webhook_secret_prev_until = ?3, webhook_secret = ?2 WHERE id = ?1")
-    .bind(siteId, webhookSecret, previousValidUntil)
-    .run();
+  await store.rotateWebhookSecret(db, siteId, webhookSecret, previousValidUntil).run();
   forgetSite(siteId);
   return { webhookSecret, previousValidUntil };
 }
@@ -165,7 +124,7 @@ export async function rotateWebhookSecret(db: D1Database, siteId: string, graceM
 /** A new identity secret; the old one stops verifying identify signatures at once. */
 export async function rotateIdentitySecret(db: D1Database, siteId: string): Promise<string> {
   const identitySecret = "idsec_" + randomToken(32);
-  await db.prepare("UPDATE sites SET identity_secret = ?2 WHERE id = ?1").bind(siteId, identitySecret).run();
+  await store.setIdentitySecret(db, siteId, identitySecret).run();
   forgetSite(siteId);
   return identitySecret;
 }
@@ -182,7 +141,7 @@ const byPublicKey = new Map<string, { site: Site; until: number }>();
  * One indexed read, only for a request that carries a signed identify.
  */
 export async function currentIdentitySecret(db: D1Database, siteId: string): Promise<string | null> {
-  const r = await db.prepare("SELECT identity_secret FROM sites WHERE id = ?1").bind(siteId).first<{ identity_secret: string | null }>();
+  const r = await store.identitySecretOf(db, siteId);
   return r?.identity_secret ?? null;
 }
 
@@ -194,7 +153,7 @@ export function forgetSite(siteId: string): void {
 export async function siteByPublicKey(db: D1Database, key: string, now: number): Promise<Site | null> {
   const hit = byPublicKey.get(key);
   if (hit && hit.until > now) return hit.site;
-  const site = toSite(await db.prepare(`SELECT ${SITE_COLS} FROM sites WHERE public_key = ?1`).bind(key).first<SiteRow>());
+  const site = toSite(await store.siteRowByPublicKey(db, key));
   if (site) {
     if (byPublicKey.size > 1000) byPublicKey.clear();
     byPublicKey.set(key, { site, until: now + CACHE_TTL_MS });
@@ -206,7 +165,7 @@ export async function siteByPublicKey(db: D1Database, key: string, now: number):
 export async function siteBySecretKey(db: D1Database, key: string): Promise<Site | null> {
   const m = /^sk_(site_[A-Za-z0-9_-]{12})_[A-Za-z0-9_-]{20,}$/.exec(key);
   if (!m) return null;
-  const site = toSite(await db.prepare(`SELECT ${SITE_COLS} FROM sites WHERE id = ?1`).bind(m[1]!).first<SiteRow>());
+  const site = toSite(await store.siteRowById(db, m[1]!));
   if (!site) return null;
   return safeEqual(await sha256Hex(key), site.secretHash) ? site : null;
 }
