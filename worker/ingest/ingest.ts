@@ -14,13 +14,14 @@
 // no locks held across round trips.
 import { ApiError } from "../http/errors";
 import { randomToken } from "../lib/crypto";
-import { allocationStatements, promoSql, type HeldCode } from "../promos/promos";
-import { catalogSql } from "../recommend/catalog";
+import { allocationStatements } from "../promos/promos";
 import { insertAlert } from "../store/alerts-outbox";
 import { newStats, noop, rowsOf, runBatch, WriteConflict, type D1Stats } from "../store/batch";
+import { catalogSql } from "../store/catalog";
 import { existingEvents, history, insertEvents, type EventRow } from "../store/events/ingest";
 import { fencedHere, guard, GuardedBatchFailed, lostRace, runGuardedOnce } from "../store/leads/guard";
 import * as leads from "../store/leads/ingest";
+import { promoSql, type HeldCode } from "../store/promos";
 import { scoresOf, siteModelRows, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
 import { normalizeEmail } from "./identity";
 import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";

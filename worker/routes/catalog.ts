@@ -7,9 +7,9 @@ import { notFound } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
 import { text } from "../lib/zod";
 import { getModel } from "../models/models";
-import { promoSql } from "../promos/promos";
-import { catalogSql, type ProductImport } from "../recommend/catalog";
 import { isHttpUrl, MAX_URL_LENGTH } from "../recommend/product-urls";
+import { catalogSql, productList, type ProductImport } from "../store/catalog";
+import { codesOfSite, promoSql } from "../store/promos";
 
 export const catalogRoutes = new Hono<AppEnv>();
 
@@ -55,22 +55,15 @@ catalogRoutes.put("/products", async (c) => {
 });
 
 catalogRoutes.get("/products", async (c) => {
-  const rows = await c.var.db.prepare("SELECT id, name, category, price, url, image, views, imported = 1 AS imported FROM products WHERE site_id = ?1 ORDER BY views DESC, id LIMIT 500")
-    .bind(c.get("site").id)
-    .all();
-  return c.json({ products: rows.results.map((r) => ({ ...r, imported: r.imported === 1 })) });
+  const rows = await productList(c.var.db, c.get("site").id);
+  return c.json({ products: rows.map((r) => ({ ...r, imported: r.imported === 1 })) });
 });
 
 /** Every promo of every model: its codes and which lead holds which. */
 catalogRoutes.get("/promos", async (c) => {
-  const rows = await c.var.db.prepare(
-    `SELECT p.model, p.promo_id, p.code, p.lead_id, p.assigned_at, l.email, l.name
-     FROM promo_codes p LEFT JOIN leads l ON l.id = p.lead_id WHERE p.site_id = ?1 ORDER BY p.model, p.promo_id, p.code`,
-  )
-    .bind(c.get("site").id)
-    .all<{ model: string; promo_id: string; code: string; lead_id: string | null; assigned_at: number | null; email: string | null; name: string | null }>();
+  const rows = await codesOfSite(c.var.db, c.get("site").id);
   const promos = new Map<string, { model: string; promo: string; available: number; codes: unknown[] }>();
-  for (const r of rows.results) {
+  for (const r of rows) {
     const k = `${r.model}\u0000${r.promo_id}`;
     const p = promos.get(k) ?? { model: r.model, promo: r.promo_id, available: 0, codes: [] };
     if (!r.lead_id) p.available++;
