@@ -7,6 +7,8 @@ import { rowToScoreEvent } from "../ingest/score-models";
 import type { EventRow } from "../ingest/store";
 import { recompute, type ScoreEvent } from "../scoring/engine";
 import type { Model } from "../scoring/model";
+import { historiesOf } from "../store/events/queries";
+import { recentLeads } from "../store/leads/queries";
 
 export const PREVIEW_LEADS = 200;
 export const PREVIEW_EVENTS = 20_000;
@@ -42,20 +44,13 @@ function rank(model: Model, tier: string): number {
 }
 
 export async function previewModel(db: D1Database, siteId: string, edited: Model, current: Model | null, now: number): Promise<Preview> {
-  // No index on last_seen (see db/schema.ts): this sorts the site's leads, fine for a click.
-  const rows = await db
-    .prepare("SELECT id, email, name, traits, event_count FROM leads WHERE site_id = ?1 ORDER BY last_seen DESC, id LIMIT ?2")
-    .bind(siteId, PREVIEW_LEADS)
-    .all<{ id: string; email: string | null; name: string | null; traits: string; event_count: number }>();
+  const rows = await recentLeads(db, siteId, PREVIEW_LEADS);
   let budget = 0;
-  let leads = rows.results.filter((l, i) => (budget += l.event_count) <= PREVIEW_EVENTS || i === 0);
-  const truncated = leads.length < rows.results.length;
+  let leads = rows.filter((l, i) => (budget += l.event_count) <= PREVIEW_EVENTS || i === 0);
+  const truncated = leads.length < rows.length;
   const byLead = new Map<string, ScoreEvent[]>();
   if (leads.length) {
-    const ev = await db
-      .prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY lead_id, n")
-      .bind(JSON.stringify(leads.map((l) => l.id)))
-      .all<EventRow>();
+    const ev = await historiesOf(db, leads.map((l) => l.id)).all<EventRow>();
     for (const e of ev.results) {
       const list = byLead.get(e.lead_id) ?? [];
       list.push(rowToScoreEvent(e));

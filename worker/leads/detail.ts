@@ -5,16 +5,17 @@ import { evaluate, toLeadState, type ScoreResult } from "../scoring/engine";
 import type { Model } from "../scoring/model";
 import type { SiteModel } from "../ingest/score-models";
 import { readReason } from "../alerts/reasons";
-import type { AlertRow, EventTableRow, LeadTableRow, RawRow, SessionRow } from "../store/rows";
-import type { conversions } from "../../db/schema";
+import { alertsOfLead, type LeadAlertRow } from "../store/alerts";
+import { rowsOf } from "../store/batch";
+import { timeline, type TimelineRow } from "../store/events/queries";
+import { claimHolder, leadRow, sessionsOfLead, type LeadRef, type LeadSessionRow } from "../store/leads/queries";
+import { conversionsOfLead, type LeadConversionRow } from "../store/reports";
+import type { LeadTableRow } from "../store/rows";
+import { statesOfLead, type LeadStateRow } from "../store/scores/queries";
 
-// The columns each SELECT below reads, typed from the schema: the answer's field
-// names and types follow from them, and the dashboard renders that type (LeadDetail).
-type TimelineRow = Pick<EventTableRow, "id" | "type" | "name" | "ts" | "url" | "title" | "ref" | "session_id" | "props" | "received_at">;
-type SessionItem = Pick<SessionRow, "id" | "started_at" | "last_seen" | "referrer" | "landing" | "utm_source" | "utm_medium" | "utm_campaign" | "country" | "events">;
-type AlertItem = Pick<AlertRow, "id" | "model" | "trigger_id" | "crossing" | "status" | "attempts" | "last_error" | "created_at" | "delivered_at">;
-type ConversionItem = Pick<RawRow<typeof conversions>, "value" | "ts">;
-type LeadRef = Pick<LeadTableRow, "id" | "email" | "name">;
+// Each part of the answer is typed by the columns its store query reads (from the
+// schema): the answer's field names and types follow, and the dashboard renders
+// that type (LeadDetail).
 
 const TIMELINE = 200;
 
@@ -51,21 +52,19 @@ export function breakdown(model: Model, r: ScoreResult): RuleBreakdown[] {
 
 export async function leadDetail(db: D1Database, siteId: string, leadId: string, models: SiteModel[], now: number) {
   const [l, s, e, se, a, c, h] = await db.batch([
-    db.prepare("SELECT * FROM leads WHERE id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("SELECT model, model_version, state, scored_at FROM lead_scores WHERE lead_id = ?1").bind(leadId),
-    db.prepare(`SELECT id, type, name, ts, url, title, ref, session_id, props, received_at FROM events WHERE lead_id = ?1 ORDER BY n DESC LIMIT ${TIMELINE}`).bind(leadId),
-    db.prepare("SELECT id, started_at, last_seen, referrer, landing, utm_source, utm_medium, utm_campaign, country, events FROM sessions WHERE lead_id = ?1 ORDER BY started_at DESC LIMIT 50").bind(leadId),
-    db.prepare("SELECT id, model, trigger_id, crossing, status, attempts, last_error, created_at, delivered_at FROM alerts WHERE lead_id = ?1 ORDER BY created_at DESC LIMIT 50").bind(leadId),
-    db.prepare("SELECT value, ts FROM conversions WHERE lead_id = ?1 ORDER BY ts").bind(leadId),
+    leadRow(db, siteId, leadId),
+    statesOfLead(db, leadId),
+    timeline(db, leadId, TIMELINE),
+    sessionsOfLead(db, leadId),
+    alertsOfLead(db, leadId),
+    conversionsOfLead(db, leadId),
     // The lead holding the email this one claims, if any (the dashboard offers a merge).
-    db
-      .prepare("SELECT h.id, h.email, h.name FROM leads l JOIN leads h ON h.site_id = l.site_id AND h.email = l.claimed_email WHERE l.id = ?1 AND l.site_id = ?2")
-      .bind(leadId, siteId),
+    claimHolder(db, siteId, leadId),
   ]);
-  const lead = l!.results[0] as LeadTableRow | undefined;
+  const lead = rowsOf<LeadTableRow>(l)[0];
   if (!lead) return null;
   const traits = JSON.parse(lead.traits) as Record<string, unknown>;
-  const states = s!.results as { model: string; model_version: number; state: string; scored_at: number }[];
+  const states = rowsOf<LeadStateRow>(s);
 
   const scores = models.map((sm) => {
     const row = states.find((x) => x.model === sm.name);
@@ -99,7 +98,7 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
       email: lead.email,
       identity: lead.identity,
       claimedEmail: lead.claimed_email,
-      claimHolder: (h!.results[0] as LeadRef | undefined) ?? null,
+      claimHolder: rowsOf<LeadRef>(h)[0] ?? null,
       name: lead.name,
       phone: lead.phone,
       country: lead.country,
@@ -111,11 +110,11 @@ export async function leadDetail(db: D1Database, siteId: string, leadId: string,
       convertedAt: lead.converted_at,
     },
     scores,
-    timeline: (e!.results as TimelineRow[]).map((x) => ({ ...x, props: x.props ? (JSON.parse(x.props) as Record<string, unknown>) : null })),
-    sessions: se!.results as SessionItem[],
+    timeline: rowsOf<TimelineRow>(e).map((x) => ({ ...x, props: x.props ? (JSON.parse(x.props) as Record<string, unknown>) : null })),
+    sessions: rowsOf<LeadSessionRow>(se),
     // Rows written before the closed list of reasons may hold a receiver's text: shown through it.
-    alerts: (a!.results as AlertItem[]).map((x) => ({ ...x, last_error: readReason(x.last_error).lastError })),
-    conversions: c!.results as ConversionItem[],
+    alerts: rowsOf<LeadAlertRow>(a).map((x) => ({ ...x, last_error: readReason(x.last_error).lastError })),
+    conversions: rowsOf<LeadConversionRow>(c),
   };
 }
 

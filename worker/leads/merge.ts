@@ -5,21 +5,20 @@
 // triggers and promos as for any merge), run as a server call.
 import { ApiError, notFound } from "../http/errors";
 import { ingest, type IngestOutcome, type IngestSite } from "../ingest/ingest";
+import { rowsOf } from "../store/batch";
+import { firstVisitor, leadEmail, type LeadEmail } from "../store/leads/queries";
+import type { VisitorRow } from "../store/rows";
 
 export async function mergeClaim(db: D1Database, site: IngestSite, fromId: string, intoId: string, now: number): Promise<IngestOutcome> {
-  const [from, into, visitor] = await db.batch([
-    db.prepare("SELECT id, email FROM leads WHERE id = ?1 AND site_id = ?2").bind(fromId, site.id),
-    db.prepare("SELECT id, email FROM leads WHERE id = ?1 AND site_id = ?2").bind(intoId, site.id),
-    db.prepare("SELECT id FROM visitors WHERE site_id = ?1 AND lead_id = ?2 ORDER BY created_at LIMIT 1").bind(site.id, fromId),
-  ]);
-  const f = from!.results[0] as { id: string; email: string | null } | undefined;
-  const t = into!.results[0] as { id: string; email: string | null } | undefined;
+  const [from, into, visitor] = await db.batch([leadEmail(db, site.id, fromId), leadEmail(db, site.id, intoId), firstVisitor(db, site.id, fromId)]);
+  const f = rowsOf<LeadEmail>(from)[0];
+  const t = rowsOf<LeadEmail>(into)[0];
   if (!f) throw notFound("Lead");
   if (!t) throw notFound(`Lead "${intoId}"`);
   if (f.id === t.id) throw new ApiError(409, "conflict", "A lead cannot be merged into itself.");
   if (f.email) throw new ApiError(409, "conflict", "This lead holds an email of its own; only anonymous or claiming leads are merged.");
   if (!t.email) throw new ApiError(409, "conflict", "The lead to merge into holds no email.");
-  const v = visitor!.results[0] as { id: string } | undefined;
+  const v = rowsOf<Pick<VisitorRow, "id">>(visitor)[0];
   if (!v) throw new ApiError(409, "conflict", "This lead has no browser visitor to move.");
   return ingest(db, {
     site,

@@ -7,52 +7,39 @@ import { recompute, toLeadState } from "../scoring/engine";
 import { parseModel } from "../scoring/model";
 import { rowToScoreEvent } from "../ingest/score-models";
 import { CONFLICT_MARK, guard, scoreWrite, writes, type EventRow } from "../ingest/store";
+import { rowsOf } from "../store/batch";
+import { historiesOf } from "../store/events/queries";
+import { bumpVersions, rescorePage, type RescoreLeadRow } from "../store/leads/queries";
+import { advanceRescore, finishRescore, modelsToRescore, rescoringModel, type RescoringModel } from "../store/models";
+import type { LeadScoreRow } from "../store/rows";
+import { statesOf } from "../store/scores/queries";
 
 const MAX_LEADS = 50;
 const MAX_EVENTS = 5000;
 
-interface Pending {
-  site_id: string;
-  name: string;
-  version: number;
-  document: string;
-  rescore_cursor: string;
-}
-
 /** One chunk; returns false when this model has nothing left to rescore. */
 export async function rescoreChunk(db: D1Database, siteId: string, name: string, now: number): Promise<boolean> {
-  const [m, l] = await db.batch([
-    db.prepare("SELECT site_id, name, version, document, rescore_cursor FROM models WHERE site_id = ?1 AND name = ?2 AND rescore_cursor IS NOT NULL").bind(siteId, name),
-    db
-      .prepare(
-        `SELECT id, traits, version, event_count FROM leads WHERE site_id = ?1
-           AND id > coalesce((SELECT rescore_cursor FROM models WHERE site_id = ?1 AND name = ?2), '') ORDER BY id LIMIT ?3`,
-      )
-      .bind(siteId, name, MAX_LEADS),
-  ]);
-  const model = m!.results[0] as Pending | undefined;
+  const [m, l] = await db.batch([rescoringModel(db, siteId, name), rescorePage(db, siteId, name, MAX_LEADS)]);
+  const model = rowsOf<RescoringModel>(m)[0];
   if (!model) return false;
-  let leads = l!.results as { id: string; traits: string; version: number; event_count: number }[];
+  let leads = rowsOf<RescoreLeadRow>(l);
   if (leads.length === 0) {
-    await db.prepare("UPDATE models SET rescore_cursor = NULL WHERE site_id = ?1 AND name = ?2 AND version = ?3").bind(siteId, name, model.version).run();
+    await finishRescore(db, siteId, name, model.version).run();
     return false;
   }
   let budget = 0;
   leads = leads.filter((x, i) => (budget += x.event_count) <= MAX_EVENTS || i === 0);
 
   const parsed = parseModel(JSON.parse(model.document), { allowHttpLocalhost: true });
-  const ids = JSON.stringify(leads.map((x) => x.id));
-  const [ev, st] = await db.batch([
-    db.prepare("SELECT id, lead_id, type, name, ts, url, path, session_id, props FROM events WHERE lead_id IN (SELECT value FROM json_each(?1)) ORDER BY lead_id, n").bind(ids),
-    db.prepare("SELECT lead_id, state FROM lead_scores WHERE model = ?2 AND lead_id IN (SELECT value FROM json_each(?1))").bind(ids, name),
-  ]);
+  const ids = leads.map((x) => x.id);
+  const [ev, st] = await db.batch([historiesOf(db, ids), statesOf(db, ids, name)]);
   const byLead = new Map<string, EventRow[]>();
-  for (const e of ev!.results as unknown as EventRow[]) {
+  for (const e of rowsOf<EventRow>(ev)) {
     const list = byLead.get(e.lead_id) ?? [];
     list.push(e);
     byLead.set(e.lead_id, list);
   }
-  const previous = new Map((st!.results as { lead_id: string; state: string }[]).map((r) => [r.lead_id, r.state]));
+  const previous = new Map(rowsOf<Pick<LeadScoreRow, "lead_id" | "state">>(st).map((r) => [r.lead_id, r.state]));
 
   const stmts: D1PreparedStatement[] = [guard(db, { siteId, expected: leads.map((x) => ({ id: x.id, version: x.version })), visitor: null, modelsSignature: null })];
   if (parsed.ok) {
@@ -64,12 +51,8 @@ export async function rescoreChunk(db: D1Database, siteId: string, name: string,
     stmts.push(writes.upsertScores(db, siteId, now, rows));
   }
   // Bumping the versions makes an ingest that read the old state retry with the new model.
-  stmts.push(db.prepare("UPDATE leads SET version = version + 1 WHERE id IN (SELECT value FROM json_each(?1))").bind(ids));
-  stmts.push(
-    db
-      .prepare("UPDATE models SET rescore_cursor = ?3, rescore_done = rescore_done + ?4 WHERE site_id = ?1 AND name = ?2 AND version = ?5")
-      .bind(siteId, name, leads[leads.length - 1]!.id, leads.length, model.version),
-  );
+  stmts.push(bumpVersions(db, ids));
+  stmts.push(advanceRescore(db, siteId, name, model.version, leads[leads.length - 1]!.id, leads.length));
   try {
     await db.batch(stmts);
   } catch (err) {
@@ -83,8 +66,7 @@ export async function rescoreChunk(db: D1Database, siteId: string, name: string,
 export async function runRescoring(db: D1Database, budgetMs: number, clock: () => number = Date.now): Promise<number> {
   const start = clock();
   let chunks = 0;
-  const pending = await db.prepare("SELECT site_id, name FROM models WHERE rescore_cursor IS NOT NULL ORDER BY updated_at LIMIT 100").all<{ site_id: string; name: string }>();
-  for (const p of pending.results) {
+  for (const p of await modelsToRescore(db)) {
     while (clock() - start < budgetMs) {
       if (!(await rescoreChunk(db, p.site_id, p.name, clock()))) break;
       chunks++;

@@ -5,6 +5,10 @@
  * "converted" status or its first time (the report counts leads, not conversions).
  */
 
+import { rowsOf } from "../store/batch";
+import { leadIdBy } from "../store/leads/queries";
+import { conversionCount, insertConversion, markConverted, type ConvertedRow } from "../store/reports";
+
 export type ConversionTarget = { lead: string } | { visitor: string } | { email: string };
 
 export interface ConversionResult {
@@ -15,9 +19,9 @@ export interface ConversionResult {
 }
 
 function findLead(db: D1Database, siteId: string, t: ConversionTarget) {
-  if ("lead" in t) return db.prepare("SELECT id FROM leads WHERE id = ?1 AND site_id = ?2").bind(t.lead, siteId);
-  if ("email" in t) return db.prepare("SELECT id FROM leads WHERE site_id = ?1 AND email = ?2").bind(siteId, t.email);
-  return db.prepare("SELECT lead_id AS id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(siteId, t.visitor);
+  if ("lead" in t) return leadIdBy.id(db, siteId, t.lead);
+  if ("email" in t) return leadIdBy.email(db, siteId, t.email);
+  return leadIdBy.visitor(db, siteId, t.visitor);
 }
 
 /** null when the lead is unknown (or another site's). */
@@ -31,20 +35,12 @@ export async function recordConversion(
   const found = await findLead(db, siteId, target).first<{ id: string }>();
   if (!found) return null;
   const [, upd, cnt] = await db.batch([
-    // Both statements check the lead still exists (an erase may run in between).
-    db
-      .prepare("INSERT INTO conversions (site_id, lead_id, value, ts) SELECT site_id, id, ?3, ?4 FROM leads WHERE id = ?1 AND site_id = ?2")
-      .bind(found.id, siteId, value, ts),
-    db
-      .prepare(
-        `UPDATE leads SET converted_at = min(coalesce(converted_at, ?4), ?4),
-           conversion_value = CASE WHEN ?3 IS NULL THEN conversion_value ELSE coalesce(conversion_value, 0) + ?3 END
-         WHERE id = ?1 AND site_id = ?2 RETURNING converted_at, conversion_value`,
-      )
-      .bind(found.id, siteId, value, ts),
-    db.prepare("SELECT count(*) AS n FROM conversions WHERE lead_id = ?1 AND site_id = ?2").bind(found.id, siteId),
+    // Both writes check the lead still exists (an erase may run in between).
+    insertConversion(db, siteId, found.id, value, ts),
+    markConverted(db, siteId, found.id, value, ts),
+    conversionCount(db, siteId, found.id),
   ]);
-  const row = upd!.results[0] as { converted_at: number; conversion_value: number | null } | undefined;
+  const row = rowsOf<ConvertedRow>(upd)[0];
   if (!row) return null;
-  return { lead: found.id, convertedAt: row.converted_at, conversionValue: row.conversion_value, conversions: (cnt!.results[0] as { n: number }).n };
+  return { lead: found.id, convertedAt: row.converted_at, conversionValue: row.conversion_value, conversions: rowsOf<{ n: number }>(cnt)[0]!.n };
 }

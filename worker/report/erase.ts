@@ -13,17 +13,25 @@
  * Every statement is scoped by site, so another site's lead id erases nothing.
  */
 
+import { deleteLeadAlerts } from "../store/alerts";
+import { deleteLeadEvents } from "../store/events/queries";
+import { deleteLead, deleteLeadSessions, deleteLeadVisitors } from "../store/leads/queries";
+import { tombstoneLeadCodes } from "../store/promos";
+import { deleteLeadConversions } from "../store/reports";
+import { deleteLeadScores } from "../store/scores/queries";
+
 /** true when the lead existed (and is now gone). */
 export async function eraseLead(db: D1Database, siteId: string, leadId: string): Promise<boolean> {
   const res = await db.batch([
-    db.prepare("DELETE FROM events WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("DELETE FROM sessions WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("DELETE FROM visitors WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("DELETE FROM lead_scores WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("DELETE FROM alerts WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("DELETE FROM conversions WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("UPDATE promo_codes SET lead_id = 'erased:' || code WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId),
-    db.prepare("DELETE FROM leads WHERE id = ?1 AND site_id = ?2 RETURNING id").bind(leadId, siteId),
+    deleteLeadEvents(db, siteId, leadId),
+    deleteLeadSessions(db, siteId, leadId),
+    deleteLeadVisitors(db, siteId, leadId),
+    deleteLeadScores(db, siteId, leadId),
+    deleteLeadAlerts(db, siteId, leadId),
+    deleteLeadConversions(db, siteId, leadId),
+    tombstoneLeadCodes(db, siteId, leadId),
+    // Last: its RETURNING says whether the lead existed.
+    deleteLead(db, siteId, leadId),
   ]);
-  return (res[res.length - 1]!.results as unknown[]).length > 0;
+  return res[res.length - 1]!.results.length > 0;
 }

@@ -15,32 +15,15 @@
 import { evaluate, toLeadState } from "../scoring/engine";
 import type { SiteModel } from "../ingest/score-models";
 import { eventPath } from "../scoring/glob";
+import { rowsOf } from "../store/batch";
+import { moreReportLeads, reportEventCounts, reportLeads, type EventCountRow, type ReportLeadRow } from "../store/reports";
 import type { ReportLead } from "./report";
 
 export const PAGE = 1000;
 export const MAX_LEADS = 50_000;
 
-interface LeadRow {
-  id: string;
-  email: string | null;
-  name: string | null;
-  traits: string;
-  converted_at: number | null;
-  conversion_value: number | null;
-  state: string | null;
-  model_version: number | null;
-}
-
-interface EventAgg {
-  lead_id: string;
-  type: string;
-  name: string | null;
-  path: string | null;
-  n: number;
-}
-
 /** Adds one aggregated event row to a lead's counts (keys as in candidates.ts). */
-export function addEventCounts(counts: Map<string, number>, e: { type: string; name: string | null; path: string | null; n: number }): void {
+export function addEventCounts(counts: Map<string, number>, e: Omit<EventCountRow, "lead_id">): void {
   const bump = (k: string) => counts.set(k, (counts.get(k) ?? 0) + e.n);
   bump(`t|${e.type}`);
   if ((e.type === "custom" || e.type === "form_submit") && e.name) bump(`n|${e.type}|${e.name}`);
@@ -62,29 +45,10 @@ export async function loadReportLeads(
   for (;;) {
     const limit = Math.min(PAGE, MAX_LEADS - out.length);
     if (limit <= 0) break;
-    const page = `SELECT id, converted_at FROM leads WHERE site_id = ?1 AND last_seen >= ?2 AND id > ?3 ORDER BY id LIMIT ?4`;
-    const [l, e] = await db.batch([
-      db
-        .prepare(
-          `SELECT l.id, l.email, l.name, l.traits, l.converted_at, l.conversion_value, s.state, s.model_version
-           FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ?5
-           WHERE l.site_id = ?1 AND l.last_seen >= ?2 AND l.id > ?3 ORDER BY l.id LIMIT ?4`,
-        )
-        .bind(siteId, since, cursor, limit, sm.name),
-      db
-        .prepare(
-          `SELECT e.lead_id, e.type,
-                  CASE WHEN e.type IN ('custom', 'form_submit') THEN e.name END AS name,
-                  CASE WHEN e.type = 'page_view' THEN e.path END AS path, count(*) AS n
-           FROM (${page}) p JOIN events e ON e.lead_id = p.id
-           WHERE p.converted_at IS NULL OR e.ts < p.converted_at
-           GROUP BY 1, 2, 3, 4`,
-        )
-        .bind(siteId, since, cursor, limit),
-    ]);
-    const rows = l!.results as unknown as LeadRow[];
+    const [l, e] = await db.batch([reportLeads(db, siteId, sm.name, since, cursor, limit), reportEventCounts(db, siteId, since, cursor, limit)]);
+    const rows = rowsOf<ReportLeadRow>(l);
     const counts = new Map<string, Map<string, number>>();
-    for (const a of e!.results as unknown as EventAgg[]) {
+    for (const a of rowsOf<EventCountRow>(e)) {
       let m = counts.get(a.lead_id);
       if (!m) counts.set(a.lead_id, (m = new Map()));
       addEventCounts(m, a);
@@ -108,9 +72,6 @@ export async function loadReportLeads(
     cursor = rows[rows.length - 1]!.id;
   }
   // Stopped at the cap: sampled only if there is more.
-  const more = await db
-    .prepare("SELECT 1 FROM leads WHERE site_id = ?1 AND last_seen >= ?2 AND id > ?3 LIMIT 1")
-    .bind(siteId, since, cursor)
-    .first();
+  const more = await moreReportLeads(db, siteId, since, cursor);
   return { leads: out, sampled: !!more };
 }

@@ -17,6 +17,7 @@ import { COLD } from "../hints/hints";
 import { readHints } from "../hints/read-hints";
 import { text } from "../lib/zod";
 import { recommend } from "../recommend/recommend";
+import { visitorLead } from "../store/leads/queries";
 
 export const publicRoutes = new Hono<AppEnv>();
 
@@ -109,7 +110,7 @@ publicRoutes.on(["GET", "POST"], "/recommendations", corsHeaders, async (c) => {
   const site = await publicSite(c, r.site, r.visitor ?? "", now);
   refuseVisitorInUrl(c);
   const lead = r.visitor
-    ? await c.var.db.prepare("SELECT lead_id FROM visitors WHERE site_id = ?1 AND id = ?2").bind(site.id, r.visitor).first<{ lead_id: string }>()
+    ? await visitorLead(c.var.db, site.id, r.visitor)
     : null;
   const items = await recommend(c.var.db, site.id, lead?.lead_id ?? null, r.product, r.limit || 4);
   cacheHeaders(c, r.visitor !== null);

@@ -11,6 +11,7 @@ import { text } from "../lib/zod";
 import { recordConversion, type ConversionTarget } from "../report/conversions";
 import { loadReportLeads } from "../report/load";
 import { buildReport } from "../report/report";
+import { modelDocument } from "../store/models";
 
 const DAY_MS = 86_400_000;
 /** Conversions may be dated in the past, not in the future beyond clock skew. */
@@ -29,7 +30,7 @@ reportRoutes.get("/", async (c) => {
   const models = await loadSiteModels(c.var.db, site.id);
   const sm = query.model ? models.find((m) => m.name === query.model) : models[0];
   if (!sm) throw notFound(query.model ? `Model "${query.model}"` : "Model (the site has none yet)");
-  const doc = await c.var.db.prepare("SELECT document FROM models WHERE site_id = ?1 AND name = ?2").bind(site.id, sm.name).first<{ document: string }>();
+  const doc = await modelDocument(c.var.db, site.id, sm.name);
   const now = Date.now();
   const days = Number(query.days ?? 30);
   const since = now - days * DAY_MS;
