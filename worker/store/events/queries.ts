@@ -8,7 +8,7 @@ export type TimelineRow = Pick<EventTableRow, "id" | "type" | "name" | "ts" | "u
 
 /** A lead's last `limit` events, newest first. */
 export const timeline = (db: D1Database, leadId: string, limit: number) =>
-  db.prepare(`SELECT id, type, name, ts, url, title, ref, session_id, props, received_at FROM events WHERE lead_id = ?1 ORDER BY n DESC LIMIT ${limit}`).bind(leadId);
+  db.prepare("SELECT id, type, name, ts, url, title, ref, session_id, props, received_at FROM events WHERE lead_id = ?1 ORDER BY n DESC LIMIT ?2").bind(leadId, limit);
 
 /** The full histories of these leads, each in arrival order (rows as ./ingest.ts EventRow). */
 export const historiesOf = (db: D1Database, leadIds: string[]) =>
