@@ -200,7 +200,7 @@ describe.skipIf(!run)("dashboard in Chromium", () => {
     if (await use.count()) {
       await use.click();
       await page.waitForURL(/from=suggested/);
-      expect(await page.locator(".msg.info").textContent()).toContain("suggested by the last 30 days");
+      expect(await page.locator('.msg.info[role="status"]').textContent()).toContain("suggested by the last 30 days");
       JSON.parse(await page.getByLabel("Model document (JSON)").inputValue());
       await shot("model-suggested");
     }

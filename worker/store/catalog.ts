@@ -73,8 +73,6 @@ export const catalogSql = {
          ON CONFLICT (site_id, a, b) DO UPDATE SET n = n + excluded.n`,
       )
       .bind(siteId, JSON.stringify(pairs)),
-  sessionProducts: (db: D1Database, siteId: string, sessions: string[]) =>
-    db.prepare("SELECT id, products FROM sessions WHERE site_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(siteId, JSON.stringify(sessions)),
 };
 
 /** The site's catalog for its owner: the 500 most viewed (`imported` is 0 or 1). */
