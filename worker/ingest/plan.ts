@@ -253,7 +253,9 @@ function alertDetail(channel: ChannelSpec | null, lead: LeadRow, o: ModelOutcome
     // A row written by hand; the vehicle stays empty.
   }
   const names = channel.vehicle ?? DEFAULT_VEHICLE_TRAITS;
-  const vehicle = { year: str(traits[names.year]), make: str(traits[names.make]), model: str(traits[names.model]) };
+  // A model year is often a number trait.
+  const text = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : str(v));
+  const vehicle = { year: text(traits[names.year]), make: text(traits[names.make]), model: text(traits[names.model]) };
   return { why, vehicle };
 }
 
