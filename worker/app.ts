@@ -19,6 +19,7 @@ import { publicRoutes } from "./routes/public";
 import { conversionsRoutes, reportRoutes } from "./routes/report";
 import { sitesRoutes } from "./routes/sites";
 import { siteMoves } from "./routes/site-moves";
+import { triggerTestRoutes } from "./routes/trigger-test";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -45,6 +46,7 @@ export function createApp() {
   admin.use("*", limitBody(MAX_BODY_BYTES));
   admin.route("/events", adminEvents);
   admin.route("/models", modelsRoutes);
+  admin.route("/models", triggerTestRoutes);
   admin.route("/leads", leadsRoutes);
   admin.route("/", catalogRoutes);
   admin.route("/alerts", alertsRoutes);

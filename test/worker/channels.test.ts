@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { EmailMessage } from "cloudflare:email";
 import { deliverAlert, deliverDue } from "../../worker/alerts/deliver";
 import { scheduled } from "../../worker/scheduled";
-import { admin, createSite, rows, uid, type Keys } from "../support/api";
+import { admin, call, createSite, rows, uid, type Keys } from "../support/api";
 
 const RECEIVER = "http://localhost:8788";
 const LINK_BASE = "https://edgescore.test/dashboard/leads/";
@@ -365,5 +365,77 @@ describe("email channel", () => {
     const [r] = await alertsOf(site);
     expect(await deliverAlert(e, a!.id, { now: () => r!.next_attempt_at! })).toBe("delivered");
     expect(calls).toBe(2);
+  });
+});
+
+describe("the trigger test button", () => {
+  const HOST = "https://edgescore.test";
+  async function login(keys: Keys): Promise<string> {
+    const res = await call("/dashboard/login", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: HOST },
+      body: new URLSearchParams({ key: keys.secretKey }).toString(),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(303);
+    return res.headers.get("set-cookie")!.split(";")[0]!;
+  }
+
+  it("POST /v1/admin/models/:name/triggers/:id/test sends a sample through the channel and answers with the status only", async () => {
+    const key = uid("test-ok");
+    const site = await siteWith({ channel: "slack", url: `${RECEIVER}/ok/${key}` });
+    const res = await admin("/models/dealer/triggers/test-drive/test", site.secretKey, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ trigger: "test-drive", channel: "slack", delivered: true, status: 200, error: null });
+    const [r] = await received(key);
+    expect(JSON.parse(r!.body).blocks[0].text.text).toBe("🔥 Sam Buyer (test) is hot: 30 points");
+    // A test is not an alert: nothing in the outbox.
+    expect(await alertsOf(site)).toEqual([]);
+  });
+
+  it("reports a failing receiver, an email channel, an unknown trigger and a trigger with nowhere to send", async () => {
+    const failing = await siteWith({ channel: "teams", url: `${RECEIVER}/always-fail/${uid("test-fail")}` });
+    expect(await (await admin("/models/dealer/triggers/test-drive/test", failing.secretKey, { method: "POST" })).json()).toEqual({
+      trigger: "test-drive",
+      channel: "teams",
+      delivered: false,
+      status: 500,
+      error: "HTTP 500",
+    });
+    const email = await siteWith({ channel: "email", to: ["sales@dealer.example"], format: "adf" });
+    expect(await (await admin("/models/dealer/triggers/test-drive/test", email.secretKey, { method: "POST" })).json()).toEqual({
+      trigger: "test-drive",
+      channel: "email",
+      delivered: true,
+      status: null,
+      error: null,
+    });
+    expect((await admin("/models/dealer/triggers/nope/test", email.secretKey, { method: "POST" })).status).toBe(404);
+    expect((await admin("/models/missing/triggers/test-drive/test", email.secretKey, { method: "POST" })).status).toBe(404);
+    const bad = await admin("/models/dealer/triggers/bad%20id/test", email.secretKey, { method: "POST" });
+    expect(bad.status).toBe(400);
+    const none = await siteWith({});
+    const r = await admin("/models/dealer/triggers/test-drive/test", none.secretKey, { method: "POST" });
+    expect(r.status).toBe(409);
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("no_destination");
+  });
+
+  it("the model editor shows a test button per trigger; pressing it shows the receiver's answer", async () => {
+    const key = uid("test-dash");
+    const site = await siteWith({ channel: "discord", url: `${RECEIVER}/ok/${key}` });
+    const cookie = await login(site);
+    const editor = await (await call("/dashboard/models/dealer", { headers: { cookie } })).text();
+    expect(editor).toContain('action="/dashboard/models/dealer/triggers/test-drive/test"');
+    expect(editor).toContain("Discord");
+    const csrf = /name="_csrf" value="([A-Za-z0-9_-]+)"/.exec(editor)![1]!;
+    const res = await call("/dashboard/models/dealer/triggers/test-drive/test", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: HOST, cookie },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+      redirect: "manual",
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Delivered through Discord: the receiver answered HTTP 200.");
+    expect(await received(key)).toHaveLength(1);
   });
 });

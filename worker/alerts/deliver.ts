@@ -17,12 +17,11 @@
 import type { Bindings } from "../env";
 import { checkWebhookUrl } from "../net/webhook-url";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
-import { siteNameOf } from "../store/sites";
-import { httpBody, storedChannel } from "./channels/render";
-import { sendAlertEmail, type EmailEnv } from "./channels/send-email";
-import { post } from "./post";
+import { storedChannel } from "./channels/render";
+import type { EmailEnv } from "./channels/send-email";
 import { REFUSED_BY_POLICY, SITE_DELETED } from "./reasons";
-import { DELIVERY_HEADER, SIGNATURE_HEADER, USER_AGENT, signatureHeader, signingSecrets, type AlertPayload } from "./sign";
+import { sendOnce } from "./send";
+import { signingSecrets, type AlertPayload } from "./sign";
 import { claim, dueIds, settle, type ClaimedAlert, type Outcome } from "./store";
 
 export const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -87,27 +86,13 @@ export async function deliverDue(
 async function attempt(env: Env, a: ClaimedAlert, opts: DeliverOptions, now: () => number): Promise<Outcome> {
   const startedAt = now();
   const channel = storedChannel(a.channel);
-  const payload = JSON.parse(a.payload) as AlertPayload;
-  let error: string | null;
-  if (channel?.channel === "email") {
-    if (!a.secret) return { kind: "failed", error: SITE_DELETED, requested: false };
-    const site = await siteNameOf(env.directory ?? env.DB, a.site_id);
-    error = await sendAlertEmail(env, channel, payload, site?.name ?? "EdgeScore");
-  } else {
-    if (!a.webhook) return { kind: "no_webhook" };
-    // Re-checked at send time: the row may predate the policy or have been changed elsewhere.
-    if (checkWebhookUrl(a.webhook, { allowHttpLocalhost: env.ENVIRONMENT === "dev" })) return { kind: "failed", error: REFUSED_BY_POLICY, requested: false };
-    if (!a.secret) return { kind: "failed", error: SITE_DELETED, requested: false };
-    const body = httpBody(channel, payload, env.PUBLIC_URL);
-    const secrets = signingSecrets({ secret: a.secret, prev: a.secret_prev, prevUntil: a.secret_prev_until }, startedAt);
-    // Chat services ignore the signature; it costs nothing and lets a relay of the site's own verify.
-    error = await post(a.webhook, body, {
-      "Content-Type": "application/json",
-      "User-Agent": USER_AGENT,
-      [SIGNATURE_HEADER]: await signatureHeader(secrets, body),
-      [DELIVERY_HEADER]: a.id,
-    }, opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
-  }
+  if (channel?.channel !== "email" && !a.webhook) return { kind: "no_webhook" };
+  if (channel?.channel !== "email" && checkWebhookUrl(a.webhook ?? "", { allowHttpLocalhost: env.ENVIRONMENT === "dev" }))
+    return { kind: "failed", error: REFUSED_BY_POLICY, requested: false };
+  if (!a.secret) return { kind: "failed", error: SITE_DELETED, requested: false };
+  const secrets = signingSecrets({ secret: a.secret, prev: a.secret_prev, prevUntil: a.secret_prev_until }, startedAt);
+  const target = { siteId: a.site_id, channel, url: a.webhook, secrets };
+  const { reason: error } = await sendOnce(env, target, JSON.parse(a.payload) as AlertPayload, opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
   if (error === null) return { kind: "delivered", at: now() };
   if (a.attempts >= MAX_ATTEMPTS) return { kind: "failed", error, requested: true };
   // Counted from the attempt's start, not its end: how long the receiver took must not show.

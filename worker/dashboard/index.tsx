@@ -26,6 +26,8 @@ import { ReviewPage } from "./pages/review";
 import { previewModel } from "./preview";
 import { revokeSession, revokeSiteSessions } from "./sessions";
 import type { AlertList, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList, Report, RotatedKey } from "./types";
+import { TriggerTestResultPage } from "./pages/trigger-test";
+import type { TestResult } from "../alerts/test-send";
 import { shardDb } from "../shards/shards";
 
 /**
@@ -325,6 +327,15 @@ export function dashboard(app: Hono<any>) {
     const put = await api("PUT", `/models/${enc(name)}`, text);
     if (put.ok) return c.redirect(editorUrl(name, { saved: 1 }), 303);
     return page({ error: put.error?.message ?? `The API answered ${put.status}.`, issues: put.error?.issues ?? null }, 400);
+  });
+
+  // The editor's test button (issue 14): the answer on a page of its own.
+  d.post("/models/:name/triggers/:id/test", async (c) => {
+    const name = c.req.param("name");
+    const id = c.req.param("id");
+    const r = await c.get("api")<TestResult>("POST", `/models/${enc(name)}/triggers/${enc(id)}/test`);
+    const error = r.error?.message ?? `The API answered ${r.status}.`;
+    return c.html(<TriggerTestResultPage site={c.get("site")} csrf={c.get("csrf")} name={name} trigger={id} result={r.data ?? null} error={r.ok ? null : error} />, r.ok ? 200 : 400);
   });
 
   // ---- review, install, alerts ----

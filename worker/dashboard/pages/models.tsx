@@ -4,6 +4,7 @@ import { qs } from "../api";
 import { Csrf, fmtNum, Layout, leadLabel, Msg, TierBadge, When } from "../layout";
 import type { Preview } from "../preview";
 import type { ModelDetail } from "../types";
+import { TriggerTests } from "./trigger-test";
 import type { ModelInfo } from "../../models/models";
 
 export function ModelsPage(p: { site: { name: string }; csrf: string; models: ModelInfo[]; error?: string | null }) {
@@ -163,6 +164,7 @@ export function EditorPage(v: EditorView) {
         </div>
       </form>
       {v.preview ? <PreviewView p={v.preview} tiers={v.tiers ?? []} isNew={!m} /> : null}
+      <TriggerTests name={v.name} model={m} csrf={v.csrf} />
       {m && m.versions.length > 1 ? (
         <details class="card">
           <summary>Versions ({m.versions.length})</summary>
