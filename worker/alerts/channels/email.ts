@@ -2,7 +2,8 @@
 // message per recipient (EmailMessage carries one envelope recipient). The body is a short human
 // text, or an ADF 1.0 XML lead for dealer CRMs. The Message-ID is the alert's id: every attempt
 // sends the same id, so a mail system that saw an earlier attempt can drop the copy.
-import { createMimeMessage } from "mimetext";
+// The browser build: the same API without mime-types (its 200 KB MIME database) and node:os.
+import { createMimeMessage } from "mimetext/browser";
 import { type AlertContent, contactLine, whyLine } from "./content";
 
 export interface MimeInput {
