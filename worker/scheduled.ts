@@ -8,6 +8,7 @@ import { deliverDue } from "./alerts/deliver";
 import { sendDigests } from "./alerts/digest";
 import { purgeExpiredSessions } from "./dashboard/sessions";
 import { runRescoring } from "./models/rescore";
+import { runRetention } from "./retention/retention";
 import { promoSql } from "./promos/promos";
 import { runMoves } from "./shards/move";
 import { alertEnv, allShards, directory } from "./shards/shards";
@@ -23,12 +24,14 @@ export async function scheduled(env: Bindings, now: () => number = Date.now): Pr
     ...shards.map((db) => deliverDue(alertEnv(env, db), { now, budgetMs: BUDGET_MS })),
     // Daily digests (issue 14): claimed per site, model and local day, so one run sends each.
     ...shards.map((db) => sendDigests(alertEnv(env, db), db, now())),
+    runRetention(env, now, BUDGET_MS),
     forget(env, now()),
   ]);
 }
 
 /**
- * What is kept only for a while: the daily salts (and so any link to an
+ * What is kept only for a while (raw events past a site's retention go in
+ * runRetention): the daily salts (and so any link to an
  * address) and expired dashboard sessions in the directory, the promo grant
  * counters in every shard.
  */

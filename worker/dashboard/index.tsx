@@ -295,7 +295,7 @@ export function dashboard(app: Hono<any>) {
       } else error = "The review has no suggested model right now; the current document is shown.";
     }
     return c.html(
-      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} />,
+      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} retentionDays={c.get("site").retentionDays} />,
     );
   });
 
@@ -307,7 +307,7 @@ export function dashboard(app: Hono<any>) {
     const action = await formString(c, "action");
     const current = await api<ModelDetail>("GET", `/models/${enc(name)}`);
     const page = (extra: Partial<Parameters<typeof EditorPage>[0]>, status: 200 | 400 = 200) =>
-      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} {...extra} />, status);
+      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} retentionDays={c.get("site").retentionDays} {...extra} />, status);
 
     if (action === "preview") {
       // The same checks as the API's body reader (worker/http/body.ts): where the JSON
