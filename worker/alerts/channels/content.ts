@@ -49,3 +49,13 @@ export const whyLine = (c: AlertContent) => c.why.map((w) => `${w.rule} +${w.poi
 
 /** "+1 555 0199 · sam@example.com" */
 export const contactLine = (c: AlertContent) => [c.phone, c.email].filter(Boolean).join(" · ") || "no contact data yet";
+
+/**
+ * Markdown-rendering services (Teams' Adaptive Cards, Discord embeds) would turn a name like
+ * "[Click](https://evil.example)" into a link: a lead's name and contact come from a browser and
+ * are shown as text only, so their markdown characters are backslash-escaped.
+ */
+export const mdText = (s: string) => s.replace(/[\\`*_~[\]()<>#|]/g, (c) => `\\${c}`);
+
+/** Google Chat's card text takes simple HTML (<b>, <a href>): escaped the same way for that service. */
+export const htmlText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

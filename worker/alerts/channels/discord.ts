@@ -1,5 +1,5 @@
 // Discord webhook: one embed. https://discord.com/developers/docs/resources/webhook#execute-webhook
-import { type AlertContent, contactLine, whyLine } from "./content";
+import { type AlertContent, contactLine, mdText, whyLine } from "./content";
 
 /** Discord's embed colour for a hot lead (orange-red), as an integer. */
 export const HOT_COLOUR = 0xe8590c;
@@ -14,8 +14,8 @@ export function discordMessage(c: AlertContent) {
         ...(c.link ? { url: c.link } : {}),
         color: HOT_COLOUR,
         fields: [
-          { name: "Who", value: c.who, inline: true },
-          { name: "Contact", value: contactLine(c), inline: true },
+          { name: "Who", value: mdText(c.who), inline: true },
+          { name: "Contact", value: mdText(contactLine(c)), inline: true },
           { name: "Why", value: whyLine(c) },
           { name: "Trigger", value: `${c.trigger} (${c.model})` },
         ],

@@ -1,6 +1,6 @@
 // Microsoft Teams incoming webhook (Workflows): a message carrying one Adaptive Card 1.4.
 // https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using
-import { type AlertContent, contactLine, whyLine } from "./content";
+import { type AlertContent, contactLine, mdText, whyLine } from "./content";
 
 export function teamsMessage(c: AlertContent) {
   const card = {
@@ -8,12 +8,12 @@ export function teamsMessage(c: AlertContent) {
     type: "AdaptiveCard",
     version: "1.4",
     body: [
-      { type: "TextBlock", text: c.title, weight: "Bolder", size: "Medium", wrap: true },
+      { type: "TextBlock", text: mdText(c.title), weight: "Bolder", size: "Medium", wrap: true },
       {
         type: "FactSet",
         facts: [
-          { title: "Who", value: c.who },
-          { title: "Contact", value: contactLine(c) },
+          { title: "Who", value: mdText(c.who) },
+          { title: "Contact", value: mdText(contactLine(c)) },
           { title: "Why", value: whyLine(c) },
           { title: "Trigger", value: `${c.trigger} (${c.model})` },
         ],
