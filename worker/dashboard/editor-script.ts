@@ -205,7 +205,7 @@ function categoriesPart() {
     var row = h("div", { class: "ve-row" },
       keyName(id + "-name", "Name", name, ownCats, function (from, to) {
         doc.categories = renamed(ownCats(), from, to);
-        arr("rules").forEach(function (r) { if (isObj(r) && r.category === from) r.category = to; });
+        if (Array.isArray(doc.rules)) doc.rules.forEach(function (r) { if (isObj(r) && r.category === from) r.category = to; });
       }),
       fld(id + "-kind", "Kind", choose(c.kind, [["fit", "fit (who the lead is)"], ["interest", "interest (what the lead does)"]], function (v) { ownCats()[name].kind = v; changed(); })),
       fld(id + "-max", "Maximum points", num(c.max, function (v) { set(ownCats()[name], "max", v); changed(); }, { min: 0 })),
@@ -256,8 +256,9 @@ function toValue(op, s, key) {
 function show(v) { return Array.isArray(v) ? v.join(", ") : v === undefined ? "" : String(v); }
 
 function condition(r, id) {
-  if (!isObj(r.when)) r.when = {};
-  var w = r.when, ck = condKind(w), box = h("div", { class: "ve-row" });
+  // A rule without a condition gets one only when it is edited: rendering changes nothing.
+  var w = isObj(r.when) ? r.when : {}, ck = condKind(w), box = h("div", { class: "ve-row" });
+  var own = function () { r.when = w; return w; };
   if (ck === "advanced") {
     box.append(h("p", { class: "small" }, "When ", h("code", { text: JSON.stringify(w) }), " (a combined condition: edit it in the Advanced tab)."));
     return box;
@@ -271,33 +272,33 @@ function condition(r, id) {
   if (ck === "event") {
     var types = [["", "any event"]].concat(TYPES.map(function (t) { var n = count(vocab.eventTypes, t[0]); return [t[0], t[1] + (n ? " (" + n + " seen)" : "")]; }));
     box.append(fld(id + "-type", "Event type", choose(w.event, types, function (v) {
-      set(w, "event", v);
+      set(own(), "event", v);
       if (v && v !== "custom" && v !== "form_submit") delete w.name;
       changed();
       rerender(id + "-type");
     })));
     if (!w.event || w.event === "custom" || w.event === "form_submit" || w.name !== undefined) {
       var names = (vocab.eventNames || []).filter(function (n) { return !w.event || n.type === w.event; });
-      box.append(combo(id + "-name", "Event name", w.name, names, function (v) { set(w, "name", v); changed(); }, { pickLabel: "Seen event names" }));
+      box.append(combo(id + "-name", "Event name", w.name, names, function (v) { set(own(), "name", v); changed(); }, { pickLabel: "Seen event names" }));
     }
-    box.append(combo(id + "-path", "Page path", w.path, vocab.paths, function (v) { set(w, "path", v); changed(); },
+    box.append(combo(id + "-path", "Page path", w.path, vocab.paths, function (v) { set(own(), "path", v); changed(); },
       { pickLabel: "Seen paths", help: "Empty: any page. /pricing* is /pricing and everything below it." }));
   } else {
     var op = opOf(w), values = null;
     var seenValues = function () { var t = traitInfo(w.trait); return t ? t.values : null; };
     box.append(combo(id + "-trait", "Trait", w.trait, (vocab.traits || []).map(function (t) { return { value: t.key, count: t.count }; }),
-      function (v) { w.trait = v; changed(); if (values) values.refresh(); }, { pickLabel: "Seen traits" }));
+      function (v) { own().trait = v; changed(); if (values) values.refresh(); }, { pickLabel: "Seen traits" }));
     box.append(fld(id + "-op", "Test", choose(op, OPS, function (v) {
       var old = show(w[op]);
-      delete w[op];
+      delete own()[op];
       w[v] = v === "exists" ? true : toValue(v, old, w.trait);
       if (w[v] === undefined) w[v] = "";
       changed();
       rerender(id + "-op");
     })));
-    if (op === "exists") box.append(fld(id + "-value", "Value", choose(w.exists === false ? "false" : "true", [["true", "yes"], ["false", "no (missing)"]], function (v) { w.exists = v === "true"; changed(); })));
+    if (op === "exists") box.append(fld(id + "-value", "Value", choose(w.exists === false ? "false" : "true", [["true", "yes"], ["false", "no (missing)"]], function (v) { own().exists = v === "true"; changed(); })));
     else box.append(values = combo(id + "-value", op === "in" ? "Values (comma-separated)" : "Value", show(w[op]), seenValues,
-      function (v) { var x = toValue(op, v, w.trait); w[op] = x === undefined ? "" : x; changed(); }, { pickLabel: "Seen values of the trait", append: op === "in" }));
+      function (v) { var x = toValue(op, v, w.trait); own()[op] = x === undefined ? "" : x; changed(); }, { pickLabel: "Seen values of the trait", append: op === "in" }));
   }
   return box;
 }
@@ -316,7 +317,7 @@ function describe(r) {
 
 // ---- rules, must-haves and disqualifiers ----
 function rulesPart(gates) {
-  var rules = arr("rules"), fs;
+  var rules = Array.isArray(doc.rules) ? doc.rules : [], fs;
   fs = gates
     ? h("fieldset", { class: "ve", id: "ve-gates" }, h("legend", { text: "Must-haves and disqualifiers" }),
       h("p", { class: "mut small", text: "A lead rises above cold only when every must-have holds; a disqualifier makes it disqualified (score 0, no alerts, no promos)." }))
@@ -361,7 +362,7 @@ function rulesPart(gates) {
     item.append(row);
     fs.append(item);
   });
-  var add = function (rule) { rule.id = uniqueId(rule.id, rules); rules.push(rule); changed(); rerender("r" + (rules.length - 1) + "-kind"); };
+  var add = function (rule) { var l = arr("rules"); rule.id = uniqueId(rule.id, l); l.push(rule); changed(); rerender("r" + (l.length - 1) + "-kind"); };
   if (gates) {
     fs.append(h("div", { class: "ve-row" },
       button("Add a must-have", function () { add({ id: "must", must: true, when: { trait: "", exists: true } }); }, { id: "ve-add-must" }),
