@@ -530,6 +530,7 @@ form.addEventListener("submit", function (e) {
 tablist.hidden = false;
 var first = jsonProblem(ta.value);
 if (first) { selectTab(true); showJsonError(first); } else selectTab(false);
-if (!slot.querySelector("#preview")) schedule();
+// A document other than the saved one (new, a template, after a failed save) is previewed at once.
+if (root.getAttribute("data-autopreview") && !slot.querySelector("#preview")) schedule();
 })();
 `.trim();

@@ -163,7 +163,13 @@ export function EditorPage(v: EditorView) {
           {v.issues && v.issues.length ? <IssueList issues={v.issues} /> : null}
         </div>
       ) : null}
-      <div class="editor" id="editor" data-vocab={JSON.stringify(v.vocabulary ?? null)} data-preview={`${path}/preview`}>
+      <div
+        class="editor"
+        id="editor"
+        data-vocab={JSON.stringify(v.vocabulary ?? null)}
+        data-preview={`${path}/preview`}
+        data-autopreview={!m || v.text !== JSON.stringify(m.document, null, 2) ? "1" : undefined}
+      >
         <form method="post" action={path} class="card ed-main" id="model-form">
           <Csrf token={v.csrf} />
           <div role="tablist" aria-label="How to edit the model" class="tabs" id="editor-tabs" hidden>
