@@ -49,7 +49,8 @@ describe.skipIf(!run)("visual model editor in Chromium", () => {
     await page.getByLabel("Site secret key").fill(dev.keys.secretKey);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/dashboard\/$/);
-  });
+    // wrangler dev's start is slow on a busy machine (the shared hook timeout is 120 s).
+  }, 400_000);
   afterAll(async () => {
     await browser?.cleanup();
     await dev?.stop();
@@ -190,6 +191,22 @@ describe.skipIf(!run)("visual model editor in Chromium", () => {
     // A rule without a condition: its one problem, listed once.
     await expect.poll(() => page.locator("#preview-slot li").allTextContents(), { timeout: 10_000 }).toEqual(["rules.0.when: required"]);
     await shot("json-error");
+
+    // What the visual editor does not show is kept: a trigger's channel fields, a combined
+    // condition, leadType. Editing the trigger's id visually changes that key only.
+    const rich = {
+      tiers: { warm: 15, hot: 30 },
+      rules: [{ id: "c-level", points: 10, when: { any: [{ trait: "role", eq: "ceo" }, { trait: "role", eq: "cfo" }] } }],
+      leadType: { trait: "company_size", codes: { small: 1, large: 3 } },
+      triggers: [{ id: "hot-lead", when: { tier: "hot" }, channel: "slack", slack: { url: "https://hooks.slack.com/services/T/B/X" } }],
+    };
+    await page.getByRole("tab", { name: "Advanced (JSON)" }).click();
+    await doc.fill(JSON.stringify(rich, null, 2));
+    await page.getByRole("tab", { name: "Visual editor" }).click();
+    expect(await page.locator("#ve-rules").textContent()).toContain('"any":[');
+    expect(await page.locator("#ve-triggers").textContent()).toContain("Also set (kept as is; see the Advanced tab): channel, slack");
+    await page.getByLabel("Trigger id").fill("hot-to-slack");
+    expect(await documentNow()).toEqual({ ...rich, triggers: [{ ...rich.triggers[0], id: "hot-to-slack" }] });
     expect(cspErrors).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

@@ -305,7 +305,7 @@ function condition(r, id) {
 
 function describe(r) {
   var w = r.when || {}, ck = condKind(w), s;
-  if (ck === "event") s = "a " + (w.event ? typeLabel(w.event).toLowerCase() : "any event") + (w.name ? " named " + w.name : "") + (w.path ? " of path " + w.path : "");
+  if (ck === "event") s = (w.event ? (/^[aeiou]/i.test(w.event) ? "an " : "a ") + typeLabel(w.event).toLowerCase() : "any event") + (w.name ? " named " + w.name : "") + (w.path ? " of path " + w.path : "");
   else if (ck === "trait") { var op = opOf(w); s = "trait " + (w.trait || "?") + " " + OPS.filter(function (o) { return o[0] === op; })[0][1] + (op === "exists" ? (w.exists === false ? " (no)" : "") : " " + show(w[op])); }
   else s = "the combined condition";
   if (r.disqualify) return "Disqualify when " + s + ".";
@@ -337,7 +337,9 @@ function rulesPart(gates) {
         delete r.must; delete r.disqualify; r[v] = true; changed(); rerender(id + "-gate");
       })));
     } else {
+      // A combined condition about traits counts as a trait rule (no limit, fit by default).
       var ck = condKind(r.when);
+      if (ck === "advanced" && JSON.stringify(r.when).indexOf('"trait"') >= 0) ck = "trait";
       row.append(fld(id + "-points", "Points", num(r.points, function (v) { set(r, "points", v); changed(); }), "negative points lower the score"));
       var cats = catsNow();
       row.append(fld(id + "-cat", "To category", choose(r.category, [["", "default (" + (ck === "trait" ? "fit" : "interest") + ")"]].concat(Object.keys(cats).map(function (c) {
