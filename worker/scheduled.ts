@@ -7,6 +7,7 @@ import { purgeSalts } from "./abuse/client";
 import { deliverDue } from "./alerts/deliver";
 import { purgeExpiredSessions } from "./dashboard/sessions";
 import { runRescoring } from "./models/rescore";
+import { runRetention } from "./retention/retention";
 import { promoSql } from "./promos/promos";
 import { runMoves } from "./shards/move";
 import { alertEnv, allShards, directory } from "./shards/shards";
@@ -20,12 +21,14 @@ export async function scheduled(env: Bindings, now: () => number = Date.now): Pr
     runMoves(env, BUDGET_MS, now),
     ...shards.map((db) => runRescoring(db, BUDGET_MS / shards.length, now)),
     ...shards.map((db) => deliverDue(alertEnv(env, db), { now, budgetMs: BUDGET_MS })),
+    runRetention(env, now, BUDGET_MS),
     forget(env, now()),
   ]);
 }
 
 /**
- * What is kept only for a while: the daily salts (and so any link to an
+ * What is kept only for a while (raw events past a site's retention go in
+ * runRetention): the daily salts (and so any link to an
  * address) and expired dashboard sessions in the directory, the promo grant
  * counters in every shard.
  */

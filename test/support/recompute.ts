@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { evaluate, recompute, toLeadState, type ScoreResult } from "../../worker/scoring/engine";
 import { parseModel } from "../../worker/scoring/model";
 import { rowToScoreEvent } from "../../worker/ingest/score-models";
-import type { EventRow } from "../../worker/ingest/store";
+import type { EventRow } from "../../worker/store/events/ingest";
 
 export interface Comparison {
   leadId: string;

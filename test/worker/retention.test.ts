@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EditorPage } from "../../worker/dashboard/pages/models";
 import { CHUNK_EVENTS, DAY_MS, runRetention } from "../../worker/retention/retention";
+import { scheduled } from "../../worker/scheduled";
 import { admin, countRows, createSite, rows, type Keys } from "../support/api";
 import { compareWithRecompute } from "../support/recompute";
 
@@ -150,6 +151,16 @@ describe("retention of raw events", () => {
     ]);
     expect(await runRetention(env, clock(NOW))).toMatchObject({ events: 1, walksDone: 1 });
     expect(await rows("SELECT id FROM events WHERE lead_id = ?1", lead)).toEqual([{ id: "d399" }]);
+  });
+
+  it("the minute cron runs the walk: an event past retention goes without any other call", async () => {
+    const site = await createSite(undefined, { retentionDays: 30 });
+    const lead = await send(site, "fa@example.com", [
+      { id: "c31", type: "chat", ts: ago(31) },
+      { id: "c29", type: "chat", ts: ago(29) },
+    ]);
+    await scheduled(env, clock(NOW));
+    expect(await rows("SELECT id FROM events WHERE lead_id = ?1", lead)).toEqual([{ id: "c29" }]);
   });
 
   it("works in bounded chunks: a site with more old events than one chunk is finished over several runs", async () => {

@@ -305,7 +305,7 @@ export function dashboard(app: Hono<any>) {
       } else error = "The review has no suggested model right now; the current document is shown.";
     }
     return c.html(
-      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} vocabulary={vocabulary} />,
+      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} retentionDays={c.get("site").retentionDays} vocabulary={vocabulary} />,
     );
   });
 
@@ -327,7 +327,7 @@ export function dashboard(app: Hono<any>) {
     const current = await api<ModelDetail>("GET", `/models/${enc(name)}`);
     const vocabulary = (await api<Vocabulary>("GET", "/vocabulary")).data;
     const page = (extra: Partial<Parameters<typeof EditorPage>[0]>, status: 200 | 400 = 200) =>
-      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} vocabulary={vocabulary} {...extra} />, status);
+      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} retentionDays={c.get("site").retentionDays} vocabulary={vocabulary} {...extra} />, status);
 
     if (action === "preview") {
       const r = await editedPreview(c, text, current.data?.document ?? null);

@@ -4,7 +4,7 @@
 // difference is the model change alone (not decay since the last rescoring).
 // Read-only; bounded to PREVIEW_LEADS leads and PREVIEW_EVENTS events per preview.
 import { rowToScoreEvent } from "../ingest/score-models";
-import type { EventRow } from "../ingest/store";
+import type { EventRow } from "../store/events/ingest";
 import { recompute, type ScoreEvent } from "../scoring/engine";
 import { jsonProblem, parseJson } from "../lib/json";
 import { type ModelIssue, parseModel, type Model } from "../scoring/model";

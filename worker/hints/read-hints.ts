@@ -3,7 +3,7 @@
 // (e.g. a promo added to the model after the lead's last event).
 import { evaluate, toLeadState } from "../scoring/engine";
 import { siteModels } from "../ingest/score-models";
-import type { ModelRow } from "../ingest/store";
+import type { ModelRow } from "../store/scores/ingest";
 import { allocationStatements, holdingPromos, toAllocate, type Requester } from "../promos/promos";
 import { recommend } from "../recommend/recommend";
 import { rowsOf } from "../store/batch";

@@ -16,7 +16,7 @@ import type { LeadState, ScoreResult } from "../scoring/engine";
 import type { GuardSpec } from "../store/leads/guard";
 import type { LeadRow } from "../store/leads/ingest";
 import type { EventRow } from "../store/events/ingest";
-import type { ScoreRow } from "../store/scores/ingest";
+import { scoreRowOf, type ScoreRow } from "../store/scores/ingest";
 import type { AlertWrite } from "../store/alerts-outbox";
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
@@ -201,10 +201,6 @@ const LEAD_FIELDS = ["email", "name", "phone", "traits", "first_seen", "last_see
 
 function leadChanged(before: LeadRow, after: LeadRow): boolean {
   return LEAD_FIELDS.some((k) => before[k] !== after[k]);
-}
-
-export function scoreRowOf(lead: string, model: string, version: number, r: ScoreResult, state: LeadState): ScoreRow {
-  return { lead_id: lead, model, model_version: version, state: JSON.stringify(state), score: r.score, fit: r.fit, interest: r.interest, tier: r.tier, code: r.code, readiness: r.readiness };
 }
 
 function unchanged(w: ScoreRow, states: ScoreRow[]): boolean {

@@ -3,7 +3,7 @@
 // the figures returned are evaluated at `now`, so decay since the last event shows.
 import { evaluate, toLeadState } from "../scoring/engine";
 import { siteModels, type SiteModel } from "../ingest/score-models";
-import type { ModelRow } from "../ingest/store";
+import type { ModelRow } from "../store/scores/ingest";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { leadPage } from "../store/leads/queries";
 import { siteModelRows } from "../store/scores/ingest";

@@ -6,12 +6,14 @@
 import { recompute, toLeadState } from "../scoring/engine";
 import { parseModel } from "../scoring/model";
 import { rowToScoreEvent } from "../ingest/score-models";
-import { CONFLICT_MARK, guard, scoreWrite, writes, type EventRow } from "../ingest/store";
-import { rowsOf } from "../store/batch";
+import { newStats, rowsOf, SiteMoved, WriteConflict } from "../store/batch";
+import type { EventRow } from "../store/events/ingest";
+import { guard, runGuarded, type GuardSpec } from "../store/leads/guard";
 import { historiesOf } from "../store/events/queries";
 import { bumpVersions, rescorePage, type RescoreLeadRow } from "../store/leads/queries";
 import { advanceRescore, finishRescore, modelsToRescore, rescoringModel, type RescoringModel } from "../store/models";
 import type { LeadScoreRow } from "../store/rows";
+import { scoreRowOf, upsertScores } from "../store/scores/ingest";
 import { statesOf } from "../store/scores/queries";
 
 const MAX_LEADS = 50;
@@ -41,23 +43,27 @@ export async function rescoreChunk(db: D1Database, siteId: string, name: string,
   }
   const previous = new Map(rowsOf<Pick<LeadScoreRow, "lead_id" | "state">>(st).map((r) => [r.lead_id, r.state]));
 
-  const stmts: D1PreparedStatement[] = [guard(db, { siteId, expected: leads.map((x) => ({ id: x.id, version: x.version })), visitor: null, modelsSignature: null })];
+  const spec: GuardSpec = { siteId, expected: leads.map((x) => ({ id: x.id, version: x.version })), visitor: null, modelsSignature: null };
+  const stmts: D1PreparedStatement[] = [guard(db, spec)];
   if (parsed.ok) {
     const rows = leads.map((x) => {
       const prev = previous.get(x.id);
       const r = recompute(parsed.model, (byLead.get(x.id) ?? []).map(rowToScoreEvent), JSON.parse(x.traits) as Record<string, unknown>, now, prev ? toLeadState(JSON.parse(prev)) : undefined);
-      return scoreWrite(x.id, name, model.version, r.result, r.state);
+      return scoreRowOf(x.id, name, model.version, r.result, r.state);
     });
-    stmts.push(writes.upsertScores(db, siteId, now, rows));
+    stmts.push(upsertScores(db, siteId, now, rows));
   }
   // Bumping the versions makes an ingest that read the old state retry with the new model.
   stmts.push(bumpVersions(db, ids));
   stmts.push(advanceRescore(db, siteId, name, model.version, leads[leads.length - 1]!.id, leads.length));
   try {
-    await db.batch(stmts);
+    await runGuarded(db, stmts, spec, [], newStats());
   } catch (err) {
     // A lead changed under us: the next chunk call re-reads and redoes it.
-    if (!(err instanceof Error && err.message.includes(CONFLICT_MARK))) throw err;
+    if (err instanceof WriteConflict) return true;
+    // The site is moving away from this shard: its new shard rescores it.
+    if (err instanceof SiteMoved) return false;
+    throw err;
   }
   return true;
 }

@@ -37,7 +37,7 @@ const productsBody = z.object({
  * takes its last entry.
  */
 catalogRoutes.put("/products", async (c) => {
-  const body = parseOrThrow(productsBody, await readJson(c, 512 * 1024), "catalog");
+  const body = parseOrThrow(productsBody, await readJson(c), "catalog");
   const site = c.get("site");
   const byId = new Map<string, ProductImport>();
   for (const p of body.products) {
@@ -81,7 +81,7 @@ catalogRoutes.post("/promos/:model/:promo/codes", async (c) => {
   const m = await getModel(c.var.db, site.id, model);
   const doc = m?.document as { promos?: { id: string }[] } | undefined;
   if (!m || !doc?.promos?.some((p) => p.id === promo)) throw notFound(`Promo "${promo}" of model "${model}"`);
-  const body = parseOrThrow(codesBody, await readJson(c, 512 * 1024), "codes");
+  const body = parseOrThrow(codesBody, await readJson(c), "codes");
   const stmts = [];
   for (let i = 0; i < body.codes.length; i += 1000) stmts.push(promoSql.addCodes(c.var.db, site.id, model, promo, body.codes.slice(i, i + 1000)));
   const res = await c.var.db.batch(stmts);

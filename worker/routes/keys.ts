@@ -7,7 +7,7 @@ import type { AppEnv } from "../env";
 import { badRequest } from "../http/errors";
 import { readJson } from "../http/body";
 import { parseOrThrow } from "../http/validate";
-import { rotateIdentitySecret, rotateSecretKey, rotateWebhookSecret } from "../sites/sites";
+import { rotateIdentitySecret, rotateSecretKey, rotateWebhookSecret, type KeysInfo, type RotatedKey } from "../sites/sites";
 
 const HOUR_MS = 3600_000;
 const DEFAULT_GRACE_HOURS = 24;
@@ -27,7 +27,7 @@ keysRoutes.get("/", (c) => {
     publicKey: site.publicKey,
     identitySecret: site.identitySecret,
     webhookSecretRotatedUntil: site.webhookSecretPrev !== null && until !== null && until > Date.now() ? until : null,
-  });
+  } satisfies KeysInfo);
 });
 
 keysRoutes.post("/rotate", async (c) => {
@@ -37,13 +37,13 @@ keysRoutes.post("/rotate", async (c) => {
   switch (body.key) {
     case "secret":
       if (body.graceHours !== undefined) throw graceOnlyForWebhook();
-      return c.json({ secretKey: await rotateSecretKey(db, site.id) });
+      return c.json({ secretKey: await rotateSecretKey(db, site.id) } satisfies RotatedKey["secret"]);
     case "identity":
       if (body.graceHours !== undefined) throw graceOnlyForWebhook();
-      return c.json({ identitySecret: await rotateIdentitySecret(db, site.id) });
+      return c.json({ identitySecret: await rotateIdentitySecret(db, site.id) } satisfies RotatedKey["identity"]);
     case "webhook": {
       const r = await rotateWebhookSecret(db, site.id, (body.graceHours ?? DEFAULT_GRACE_HOURS) * HOUR_MS, Date.now());
-      return c.json({ webhookSecret: r.webhookSecret, previousValidUntil: r.previousValidUntil });
+      return c.json({ webhookSecret: r.webhookSecret, previousValidUntil: r.previousValidUntil } satisfies RotatedKey["webhook"]);
     }
   }
 });

@@ -9,7 +9,7 @@ import * as z from "zod/mini";
 import { text } from "../lib/zod";
 import { eraseLead } from "../report/erase";
 import { readJson } from "../http/body";
-import { mergeClaim } from "../leads/merge";
+import { mergeClaim, type MergeResult } from "../leads/merge";
 import { deliverAlerts } from "../alerts/deliver";
 import { alertEnv } from "../shards/shards";
 import { onSiteShard } from "../shards/site-db";
@@ -54,5 +54,5 @@ leadsRoutes.post("/:id/merge", async (c) => {
   const body = parseOrThrow(mergeBody, await readJson(c), "merge body");
   const out = await onSiteShard(c.env, c.get("site"), (db) => mergeClaim(db, c.get("site"), c.req.param("id"), body.into, Date.now()));
   if (out.alertIds.length) c.executionCtx.waitUntil(deliverAlerts(alertEnv(c.env, c.var.db), out.alertIds));
-  return c.json({ lead: out.leadId });
+  return c.json({ lead: out.leadId } satisfies MergeResult);
 });

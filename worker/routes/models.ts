@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { readJson } from "../http/body";
 import { ApiError, badRequest, notFound } from "../http/errors";
-import { deleteModel, getModel, listModels, modelHistory, putModel } from "../models/models";
+import { deleteModel, getModel, listModels, modelHistory, putModel, type ModelDetail, type ModelList } from "../models/models";
 import { runRescoring } from "../models/rescore";
 import { parseModel } from "../scoring/model";
 
@@ -21,20 +21,20 @@ function modelName(name: string): string {
 
 modelsRoutes.get("/", async (c) => {
   const models = await listModels(c.var.db, c.get("site").id);
-  return c.json({ models: models.map(({ document: _d, ...m }) => m) });
+  return c.json({ models: models.map(({ document: _d, ...m }) => m) } satisfies ModelList);
 });
 
 modelsRoutes.get("/:name", async (c) => {
   const site = c.get("site");
   const m = await getModel(c.var.db, site.id, modelName(c.req.param("name")));
   if (!m) throw notFound("Model");
-  return c.json({ ...m, versions: await modelHistory(c.var.db, site.id, m.name) });
+  return c.json({ ...m, versions: await modelHistory(c.var.db, site.id, m.name) } satisfies ModelDetail);
 });
 
 modelsRoutes.put("/:name", async (c) => {
   const site = c.get("site");
   const name = modelName(c.req.param("name"));
-  const doc = await readJson(c, 256 * 1024);
+  const doc = await readJson(c);
   const parsed = parseModel(doc, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
   if (!parsed.ok) throw new ApiError(400, "invalid_model", `The model has ${parsed.issues.length} problem(s); see issues.`, parsed.issues);
   const existed = !!(await getModel(c.var.db, site.id, name));

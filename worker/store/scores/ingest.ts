@@ -1,4 +1,5 @@
 // The score-state statements of the ingest path, and the site's models it scores with.
+import type { LeadState, ScoreResult } from "../../scoring/engine";
 import type { LeadScoreRow, ModelTableRow } from "../rows";
 
 /** A lead_scores row as ingest reads it: the engine state and the figures derived from it. */
@@ -6,6 +7,11 @@ export type ScoreRow = Pick<LeadScoreRow, "lead_id" | "model" | "model_version" 
 
 /** A site's model as ingest reads it (the document is parsed once per version and isolate). */
 export type ModelRow = Pick<ModelTableRow, "name" | "version" | "position" | "document">;
+
+/** The row that stores one model's result and engine state for a lead. */
+export function scoreRowOf(lead: string, model: string, version: number, r: ScoreResult, state: LeadState): ScoreRow {
+  return { lead_id: lead, model, model_version: version, state: JSON.stringify(state), score: r.score, fit: r.fit, interest: r.interest, tier: r.tier, code: r.code, readiness: r.readiness };
+}
 
 export const siteModelRows = (db: D1Database, siteId: string) =>
   db.prepare("SELECT name, version, position, document FROM models WHERE site_id = ?1 ORDER BY position").bind(siteId);
