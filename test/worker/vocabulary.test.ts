@@ -1,5 +1,6 @@
 // GET /v1/admin/vocabulary (issue 15): what the model editor's pickers offer. Counts
 // from the site's own recent leads only, top N of each list, personal trait values never.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { VOCABULARY_LIMIT, type Vocabulary } from "../../worker/models/vocabulary";
 import { admin, call, createSite, event } from "../support/api";
@@ -75,6 +76,18 @@ describe("GET /v1/admin/vocabulary", () => {
       const body = (await res.json()) as { error: { issues: { path: string }[] } };
       expect(body.error.issues.map((i) => i.path)).toEqual(["limit"]);
     }
+  });
+
+  it("any query answers 200 or a 400 with the path, never a 5xx", async () => {
+    const keys = await createSite();
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.constantFrom("limit", "x", "limit[]"), fc.string({ unit: "binary", maxLength: 40 })), async (q) => {
+        const res = await admin(`/vocabulary?${new URLSearchParams(q)}`, keys.secretKey);
+        expect([200, 400]).toContain(res.status);
+        if (res.status === 400) expect(((await res.json()) as { error: { issues: { path: string }[] } }).error.issues[0]!.path).toBe("limit");
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("needs the site's secret key; an empty site has an empty vocabulary", async () => {
