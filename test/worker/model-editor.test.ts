@@ -76,6 +76,10 @@ describe("model editor (dashboard)", () => {
     });
     expect(sent.status).toBe(200);
     const cookie = await login(keys);
+    // With a model, the models page no longer says one is needed, and still offers the templates.
+    const list = await page("/dashboard/models", cookie);
+    expect(list.html).not.toContain("A scoring model is needed");
+    expect(list.html).toContain('href="/dashboard/models/shop?template=shop"');
     const { html } = await page("/dashboard/models/sales", cookie);
     const attr = /data-vocab="([^"]*)"/.exec(html)![1]!;
     expect(html).not.toContain(XSS);

@@ -66,6 +66,12 @@ export function ModelsPage(p: { site: { name: string }; csrf: string; models: Mo
         <p id="m-name-help" class="mut small">
           1–64 letters, digits, <code>_ . -</code>, e.g. <code>dealer</code> or <code>b2c-promos</code>.
         </p>
+        {p.models.length ? (
+          <details>
+            <summary>Or start from a template</summary>
+            <Templates />
+          </details>
+        ) : null}
       </form>
     </Layout>
   );
