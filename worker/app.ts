@@ -20,6 +20,7 @@ import { conversionsRoutes, reportRoutes } from "./routes/report";
 import { sitesRoutes } from "./routes/sites";
 import { siteMoves } from "./routes/site-moves";
 import { triggerTestRoutes } from "./routes/trigger-test";
+import { vocabularyRoutes } from "./routes/vocabulary";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -53,6 +54,7 @@ export function createApp() {
   admin.route("/report", reportRoutes);
   admin.route("/conversions", conversionsRoutes);
   admin.route("/keys", keysRoutes);
+  admin.route("/vocabulary", vocabularyRoutes);
   app.route("/v1/admin", admin);
 
   app.route("/dashboard", dashboard(app));
