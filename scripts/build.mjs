@@ -19,7 +19,7 @@ const SNIPPET_HEADERS = `  Content-Type: application/javascript; charset=utf-8
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
 `;
-const HEADERS = `${["/es.js", "/es.personalize.js", "/es.mjs"].map((p) => p + "\n" + SNIPPET_HEADERS).join("")}/demo/*
+const HEADERS = `${["/es.js", "/es.personalize.js", "/es.mjs", "/es.forms.js"].map((p) => p + "\n" + SNIPPET_HEADERS).join("")}/demo/*
   Cache-Control: no-cache
 `;
 
