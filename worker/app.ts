@@ -19,6 +19,7 @@ import { publicRoutes } from "./routes/public";
 import { conversionsRoutes, reportRoutes } from "./routes/report";
 import { sitesRoutes } from "./routes/sites";
 import { siteMoves } from "./routes/site-moves";
+import { siteSettingsRoutes } from "./routes/site-settings";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -35,6 +36,7 @@ export function createApp() {
   app.route("/v1", publicRoutes);
   app.route("/v1/admin/sites", sitesRoutes);
   app.route("/v1/admin/sites", siteMoves);
+  app.route("/v1/admin/sites", siteSettingsRoutes);
 
   const admin = new Hono<AppEnv>();
   admin.use("*", requireSecretKey);

@@ -21,6 +21,7 @@ import type { AlertWrite } from "../store/alerts-outbox";
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
+import { conversionsFrom, type ConversionRules, type ConversionWrite } from "./conversions";
 import { acceptClaim, resolveLead, type Resolution } from "./resolve";
 import type { Traits } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
@@ -31,6 +32,8 @@ export interface IngestSite {
   origins: string[];
   catalogHosts: string[];
   keepParams: string[];
+  /** Events that record a conversion (issue 15, ingest/conversions.ts). */
+  conversionEvents?: ConversionRules | undefined;
 }
 
 /** A request, normalized once (normalize.ts) before any attempt. */
@@ -70,7 +73,8 @@ export type Write =
   | { op: "productUrls"; items: ProductWrite[] }
   | { op: "coViews"; pairs: CoView[] }
   | { op: "allocate"; allocation: Allocation; leadId: string; who: Requester }
-  | { op: "readCodes"; leadId: string };
+  | { op: "readCodes"; leadId: string }
+  | { op: "conversions"; leadId: string; items: ConversionWrite[] };
 
 export interface Plan {
   leadId: string;
@@ -152,6 +156,8 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
       const payload = alertPayload(id, site.id, f.triggerId, lead, o, fresh, now);
       writes.push({ op: "alert", alert: { id, siteId: site.id, leadId: res.targetId, model: o.sm.name, triggerId: f.triggerId, crossing: f.crossing, webhook: f.webhook, payload: JSON.stringify(payload), now } });
     }
+  const conversions = conversionsFrom(fresh, site.conversionEvents);
+  if (conversions.length) writes.push({ op: "conversions", leadId: res.targetId, items: conversions });
   if (catalog.products.length) writes.push({ op: "products", items: catalog.products });
   if (catalog.products.some((p) => !p.url && p.pageUrl)) writes.push({ op: "productUrls", items: catalog.products });
   if (catalog.pairs.length) writes.push({ op: "coViews", pairs: catalog.pairs });
