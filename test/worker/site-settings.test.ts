@@ -74,6 +74,7 @@ describe("GET/PATCH /v1/admin/sites/:id", () => {
     const body = (await res.json()) as Err;
     expect(body.error.issues!.map((i) => i.path).sort()).toEqual(["conversionEvents", "name", "origins.1", "rateLimits.visitorPerMinute"]);
     expect((await patch(k.id, k.secretKey, {})).status).toBe(400);
+    expect((await patch(k.id, k.secretKey, { name: "x".repeat(70 * 1024) })).status).toBe(413);
     expect((await patch(k.id, k.secretKey, "nope")).status).toBe(400);
     // Nothing half-applied.
     const [row] = await rows<{ name: string }>("SELECT name FROM sites WHERE id = ?", k.id);
@@ -154,5 +155,21 @@ describe("a refused origin is told why (issue 15)", () => {
     const body = (await res.json()) as Err;
     expect(body.error.code).toBe("origin_not_allowed");
     expect(body.error.message).toContain('"https://evil.example"');
+  });
+});
+
+describe("a new site is told what comes next (issue 15)", () => {
+  it("the 201 answer names the snippet, the exact-match origin rule and the scoring model it still needs", async () => {
+    const res = await call("/v1/admin/sites", {
+      method: "POST",
+      headers: { authorization: `Bearer ${OPERATOR}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "New", origins: [ORIGIN] }),
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { publicKey: string; nextSteps: string[] };
+    expect(body.nextSteps).toHaveLength(3);
+    expect(body.nextSteps[0]).toContain(`data-site="${body.publicKey}"`);
+    expect(body.nextSteps[1]).toMatch(/exactly \(scheme, host and port\)/);
+    expect(body.nextSteps[2]).toMatch(/scoring model: PUT \/v1\/admin\/models\/:name/);
   });
 });

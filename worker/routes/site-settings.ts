@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import * as z from "zod/mini";
 import type { AppEnv } from "../env";
 import { requireOwnerOrOperator } from "../http/auth";
-import { readJson } from "../http/body";
+import { limitBody, MAX_BODY_BYTES, readJson } from "../http/body";
 import { badRequest, notFound } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
 import { safeKey, text } from "../lib/zod";
@@ -44,7 +44,8 @@ siteSettingsRoutes.get("/:id", requireOwnerOrOperator, async (c) => {
   return c.json(s);
 });
 
-siteSettingsRoutes.patch("/:id", requireOwnerOrOperator, async (c) => {
+// The body cap after the key check: the dashboard's in-process Request must reach it unreplaced (http/auth.ts).
+siteSettingsRoutes.patch("/:id", requireOwnerOrOperator, limitBody(MAX_BODY_BYTES), async (c) => {
   const body = parseOrThrow(patch, await readJson(c), "site settings");
   if (Object.values(body).every((v) => v === undefined))
     throw badRequest("Nothing to change; see issues.", [{ path: "", message: "give at least one of name, origins, rateLimits, catalogHosts, keepParams, retentionDays, conversionEvents" }]);

@@ -67,5 +67,11 @@ sitesRoutes.post("/", requireOperator, async (c) => {
     },
     Date.now(),
   );
-  return c.json(created, 201);
+  // Issue 15: what the new site still needs, said where the owner looks first.
+  const nextSteps = [
+    `Paste the snippet into your pages: <script async src="${new URL(c.req.url).origin}/es.js" data-site="${created.publicKey}"></script>`,
+    "Origins must match exactly (scheme, host and port): change them with PATCH /v1/admin/sites/:id or in the dashboard's Setup page.",
+    "Leads are scored only once the site has a scoring model: PUT /v1/admin/models/:name, or start from a template in the dashboard (/dashboard/models/new?template=saas|shop|dealer).",
+  ];
+  return c.json({ ...created, nextSteps }, 201);
 });
