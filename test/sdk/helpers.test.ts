@@ -138,7 +138,9 @@ describe("bots and options", () => {
     const a = fromOptions({ site: "pk_x", consent: "required", cookieless: true, spa: false, gpc: true });
     expect([a.site, a.consent, a.cookieless, a.spa, a.gpc, a.api]).toEqual(["pk_x", "required", "", "off", "honor", undefined]);
     const b = fromOptions({ site: "pk_x" });
-    expect([b.consent, b.cookieless, b.spa, b.gpc]).toEqual([null, null, null, null]);
+    expect([b.consent, b.cookieless, b.spa, b.gpc, b.debug, b.allowAutomation]).toEqual([null, null, null, null, null, null]);
+    const c = fromOptions({ site: "pk_x", debug: true, allowAutomation: true });
+    expect([c.debug, c.allowAutomation]).toEqual(["", ""]);
   });
 });
 
