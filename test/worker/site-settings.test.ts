@@ -173,3 +173,38 @@ describe("a new site is told what comes next (issue 15)", () => {
     expect(body.nextSteps[2]).toMatch(/scoring model: PUT \/v1\/admin\/models\/:name/);
   });
 });
+
+describe("PATCH /v1/admin/sites/:id takes any input without a 5xx (property)", () => {
+  it("every body gets a 200 or a 4xx with paths; what is stored always reads back as valid settings", async () => {
+    const fc = (await import("fast-check")).default;
+    const k = await createSite();
+    const value: import("fast-check").Arbitrary<unknown> = fc.letrec((tie) => ({
+      v: fc.oneof(
+        { depthSize: "small" },
+        fc.string(),
+        fc.constantFrom("__proto__", "constructor", "purchase", "value", "https://a.example", "ftp://x"),
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie("v"), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("valueProp", "purchase", "__proto__")), tie("v"), { maxKeys: 4 }),
+      ),
+    })).v;
+    const body = fc.record(
+      { name: value, origins: value, rateLimits: value, catalogHosts: value, keepParams: value, retentionDays: value, conversionEvents: value },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(body, value), async (b) => {
+        const res = await patch(k.id, k.secretKey, b);
+        expect(res.status).toBeLessThan(500);
+        if (res.status !== 200) expect(((await res.json()) as Err).error.code).toMatch(/^[a-z_]+$/);
+        const s = (await (await admin(`/sites/${k.id}`, k.secretKey)).json()) as Settings;
+        expect(typeof s.conversionEvents).toBe("object");
+        expect(Array.isArray(s.origins)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
+});
