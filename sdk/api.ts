@@ -170,7 +170,7 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   if (LAZY_FORMS) {
     // The part (es.forms.js) registers onSubmit with this tracker.
     es.t = tr;
-    const lf = () => F || (F = d.head.appendChild(Object.assign(d.createElement("script"), { src: origin + "/es.forms.js" })));
+    const lf = () => F || (F = call(() => d.head.appendChild(Object.assign(d.createElement("script"), { src: origin + "/es.forms.js" }))));
     d.querySelector("[data-es-event]") && lf();
     on("focusin", (e: Event) => (e.target as Element).closest("[data-es-event]") && lf());
   } else on("submit", onSubmit(tr));

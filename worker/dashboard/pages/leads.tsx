@@ -75,7 +75,8 @@ export function LeadsPage(v: LeadsView) {
       {v.error ? <Msg kind="err">{v.error}</Msg> : null}
       {v.models.length === 0 ? (
         <Msg kind="info">
-          No scoring model yet: leads are listed unscored. <a href="/dashboard/models">Create a model</a> to rank them.
+          No scoring model yet: leads are listed unscored. <a href="/dashboard/models">Create a model</a> to rank them, or start from a template on the{" "}
+          <a href="/dashboard/setup">Setup</a> page.
         </Msg>
       ) : null}
       {v.leads.length === 0 && !v.error ? (
