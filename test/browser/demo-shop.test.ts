@@ -170,14 +170,14 @@ describe.skipIf(!run)("the demo shop (and, issue 15, the SaaS demo) in Chromium"
     await expect.poll(() => page.textContent("#tier"), { timeout: 15_000 }).toBe("cold");
     await page.goto(`${base}/demo/saas/pricing.html`);
     // The pricing page's "Start a free trial" link lands on the trial form (#trial exists).
-    await Promise.all([page.waitForURL(/index\.html#trial$/, { waitUntil: "commit" }), page.click("a[href='index.html#trial']")]);
+    await Promise.all([page.waitForURL(/\/demo\/saas\/(index\.html)?#trial$/, { waitUntil: "commit" }), page.click("a[href='index.html#trial']")]);
     await page.waitForSelector("form#trial");
     const email = `cfo-${Date.now()}@example.com`;
     await page.fill("#trial input[name=email]", email);
     await page.selectOption("#trial select[name=company_size]", "mid");
     await page.fill("#trial input[name=role]", "CFO");
     await page.fill("#trial input[name=password]", "hunter2hunter2");
-    await Promise.all([page.waitForURL(/welcome\.html/, { waitUntil: "commit" }), page.click("#trial button")]);
+    await Promise.all([page.waitForURL(/\/demo\/saas\/welcome/, { waitUntil: "commit" }), page.click("#trial button")]);
     // 2+10+2+25 interest, company size +25 and the CFO role +25 from the form's traits: hot (60).
     await expect.poll(() => page.textContent("#tier"), { timeout: 20_000 }).toBe("hot");
     expect(await page.isVisible(".offer[data-es-tier=hot]")).toBe(true);
