@@ -6,7 +6,7 @@ import type { Child } from "hono/jsx";
 import { CSS_PATH, JS_PATH } from "./assets";
 import { CSRF_FIELD } from "./csrf";
 
-export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | null;
+export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | "import" | null;
 
 const NAV: [Exclude<Nav, null>, string, string][] = [
   ["leads", "Leads", "/dashboard/"],
@@ -15,6 +15,7 @@ const NAV: [Exclude<Nav, null>, string, string][] = [
   ["alerts", "Alerts", "/dashboard/alerts"],
   ["install", "Install", "/dashboard/install"],
   ["keys", "Keys", "/dashboard/keys"],
+  ["import", "Import", "/dashboard/import"],
 ];
 
 // The doctype is the only raw HTML in the dashboard: a constant (standards mode).

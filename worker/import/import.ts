@@ -20,13 +20,13 @@ import { historiesOf } from "../store/events/queries";
 import * as sql from "../store/import";
 import { fencedHere, guard, runGuarded } from "../store/leads/guard";
 import { siteModelRows, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
-import { checkLine, type ImportLine } from "./line";
+import { checkLine, type ImportEvent, type ImportLine } from "./line";
 import { detectDelimiter, ignoredColumns, mappingSchema, mapRow, mappingProblems, type Mapping } from "./mapping";
 import { planChunk, type ChunkPlan, type ChunkSnapshot, type Counts, type LineError, type PreparedLine } from "./plan";
 import { csvRecords, jsonLine, lineText, ndjsonRecords, type LineReader, type RawRecord } from "./read";
 
-export const MAX_CHUNK_LEADS = 200;
-export const MAX_CHUNK_EVENTS = 2000;
+export const MAX_CHUNK_LEADS = 500;
+export const MAX_CHUNK_EVENTS = 5000;
 /** The answer lists this many errors at most (`skipped` counts them all). */
 export const MAX_ERRORS = 1000;
 const MAX_ATTEMPTS = 5;
@@ -38,6 +38,11 @@ export interface ImportAnswer extends Counts {
   ignored?: string[];
 }
 
+export interface ImportResult {
+  answer: ImportAnswer;
+  timing: Importer["timing"];
+}
+
 export interface ImportSite extends IngestSite {
   shard: number;
 }
@@ -45,6 +50,35 @@ export interface ImportSite extends IngestSite {
 /** A valid line's lead key: the same key, the same lead (and the same derived ids). */
 function keyOf(l: PreparedLine["data"]): string[] {
   return [l.external_id ? "x:" + l.external_id : null, l.email ? "e:" + l.email.toLowerCase() : null, l.visitor ? "v:" + l.visitor : null].filter((k): k is string => k !== null);
+}
+
+/**
+ * Events without an id get one derived from their lead (a SHA-256 of the key,
+ * once per line) and their content (FNV-1a: a digest per event would cost more
+ * than the rest of the import), with the content's occurrence number: the same
+ * file imported again finds them, and two equal events in one line stay two.
+ */
+function withIds(events: ImportEvent[], leadHash: string): WireEvent[] {
+  const seen = new Map<string, number>();
+  return events.map((e) => {
+    if (e.id !== undefined) return { ...e, id: e.id };
+    const h = fnv64(`${e.type}\u0000${e.ts}\u0000${e.name ?? ""}\u0000${e.url ?? ""}\u0000${e.props ? JSON.stringify(e.props) : ""}`);
+    const k = (seen.get(h) ?? 0) + 1;
+    seen.set(h, k);
+    return { ...e, id: `ev_${leadHash}_${h}${k > 1 ? "_" + k : ""}` };
+  });
+}
+
+/** Two 32-bit FNV-1a hashes (different offset bases) of a string's UTF-16 units, in base 36. */
+function fnv64(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(36) + (b >>> 0).toString(36);
 }
 
 /** Two lines of one lead that name no different email, CRM id or visitor. */
@@ -67,6 +101,8 @@ function mergeLines(a: ImportLine, b: ImportLine): ImportLine {
 
 class Importer {
   readonly answer: ImportAnswer = { leads: 0, created: 0, updated: 0, events: 0, conversions: 0, skipped: 0, errors: [] };
+  /** Where the time went (ms), for the benchmark (X-EdgeScore-Import on dev). */
+  readonly timing = { prepare: 0, read: 0, plan: 0, write: 0, d1: 0 };
   private chunk: PreparedLine[] = [];
   private chunkKeys = new Map<string, PreparedLine>();
   private chunkEvents = 0;
@@ -85,18 +121,22 @@ class Importer {
 
   /** One record: validated, then added to the chunk (which is written when full). */
   async add(line: number, value: unknown): Promise<void> {
+    const t = performance.now();
+    try {
+      await this.prepare(line, value);
+    } finally {
+      this.timing.prepare += performance.now() - t;
+    }
+    if (this.chunk.length >= MAX_CHUNK_LEADS || this.chunkEvents >= MAX_CHUNK_EVENTS) await this.flush();
+  }
+
+  private async prepare(line: number, value: unknown): Promise<void> {
     const checked = checkLine(value);
     if (!checked.ok) return this.fail(checked.issues.map((i) => ({ line, ...i })));
     const data = checked.line;
     const keys = keyOf(data);
     const key = keys[0]!;
-    const wire: WireEvent[] = await Promise.all(
-      (data.events ?? []).map(async (e, i) => ({
-        ...e,
-        // An event without an id gets one derived from its lead and content: importing the file again finds it.
-        id: e.id ?? (await derivedId("ev_", key, String(i), e.type, String(e.ts), e.name ?? "", e.url ?? "")),
-      })),
-    );
+    const wire = withIds(data.events ?? [], data.events?.some((e) => e.id === undefined) ? await derivedId("", this.site.id, key) : "");
     const { events } = normalizeEvents(wire, undefined, this.now, "server", this.site.keepParams);
     // A lead named again in the same chunk (an export with one row per event): its lines become one.
     const same = [...new Set(keys.map((k) => this.chunkKeys.get(k)).filter((p) => p !== undefined))];
@@ -113,16 +153,38 @@ class Importer {
       for (const k of keys) this.chunkKeys.set(k, p);
     }
     this.chunkEvents += events.length;
-    if (this.chunk.length >= MAX_CHUNK_LEADS || this.chunkEvents >= MAX_CHUNK_EVENTS) await this.flush();
   }
 
+  private inflight: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+
+  /**
+   * Hands the chunk to the writer and returns while it is written, so the next
+   * lines are parsed meanwhile; chunks are still read and written one after the
+   * other (the next waits for this one), so a lead split across chunks is seen.
+   */
   async flush(): Promise<void> {
     if (this.chunk.length === 0) return;
     const lines = this.chunk;
     this.chunk = [];
     this.chunkKeys.clear();
     this.chunkEvents = 0;
-    const plan = await onSiteShard(this.env, this.site, (db) => writeChunk(db, this.site, lines, this.now));
+    await this.inflight;
+    if (this.failure) throw this.failure.error;
+    this.inflight = this.write(lines).catch((error: unknown) => {
+      this.failure = { error };
+    });
+  }
+
+  /** The last chunk, and every write done. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.inflight;
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async write(lines: PreparedLine[]): Promise<void> {
+    const plan = await onSiteShard(this.env, this.site, (db) => writeChunk(db, this.site, lines, this.now, this.timing));
     for (const k of ["leads", "created", "updated", "events", "conversions"] as const) this.answer[k] += plan.counts[k];
     const byLine = new Map<number, LineError[]>();
     const merged = new Map(lines.map((p) => [p.line, p.lines]));
@@ -159,7 +221,7 @@ function writeStatements(db: D1Database, site: ImportSite, plan: ChunkPlan, now:
   if (plan.inserts.length) stmts.push(sql.insertLeads(db, plan.inserts));
   if (plan.updates.length) stmts.push(sql.updateLeads(db, plan.updates));
   // Events in slices: each statement's JSON stays well under D1's 2 MB value cap.
-  for (let i = 0; i < plan.events.length; i += 1000) stmts.push(sql.insertImportEvents(db, site.id, now, plan.events.slice(i, i + 1000)));
+  for (let i = 0; i < plan.events.length; i += 2500) stmts.push(sql.insertImportEvents(db, site.id, now, plan.events.slice(i, i + 2500)));
   if (plan.visitors.length) stmts.push(sql.mapVisitors(db, site.id, now, plan.visitors));
   if (plan.conversions.length) stmts.push(...sql.recordImportConversions(db, site.id, plan.conversions));
   if (plan.scores.length) stmts.push(upsertScores(db, site.id, now, plan.scores));
@@ -167,9 +229,12 @@ function writeStatements(db: D1Database, site: ImportSite, plan: ChunkPlan, now:
 }
 
 /** One chunk: read, plan, one guarded write batch; again when it lost a race. */
-async function writeChunk(db: D1Database, site: ImportSite, lines: PreparedLine[], now: number): Promise<ChunkPlan> {
+async function writeChunk(db: D1Database, site: ImportSite, lines: PreparedLine[], now: number, timing: Importer["timing"]): Promise<ChunkPlan> {
   for (let attempt = 1; ; attempt++) {
+    let t = performance.now();
     const snap = await readChunk(db, site, lines);
+    timing.read += performance.now() - t;
+    t = performance.now();
     if (snap.fenced) throw new SiteMoved(site.id);
     let step = planChunk(site, lines, snap, null, now);
     if (step.kind === "history") {
@@ -180,9 +245,14 @@ async function writeChunk(db: D1Database, site: ImportSite, lines: PreparedLine[
     }
     if (step.kind !== "plan") throw new Error("the import planner asked for history twice");
     const plan = step.plan;
+    timing.plan += performance.now() - t;
     if (plan.guard.expected.length === 0) return plan;
     try {
-      await runGuarded(db, writeStatements(db, site, plan, now), plan.guard, plan.events.map((e) => e.id), newStats());
+      t = performance.now();
+      const stats = newStats();
+      await runGuarded(db, writeStatements(db, site, plan, now), plan.guard, plan.events.map((e) => e.id), stats);
+      timing.write += performance.now() - t;
+      timing.d1 += stats.d1Ms;
       return plan;
     } catch (err) {
       // Another write reached these leads first (or took one of their emails): read again.
@@ -194,11 +264,11 @@ async function writeChunk(db: D1Database, site: ImportSite, lines: PreparedLine[
 }
 
 /** NDJSON body: one lead per line. `lineOffset` is added to every line number (the CLI's parts). */
-export async function importNdjson(env: ShardBindings, site: ImportSite, lines: LineReader, lineOffset: number, now: number): Promise<ImportAnswer> {
+export async function importNdjson(env: ShardBindings, site: ImportSite, lines: LineReader, lineOffset: number, now: number): Promise<ImportResult> {
   const imp = new Importer(env, site, now);
   await consume(imp, ndjsonRecords(lines, 1 + lineOffset));
-  await imp.flush();
-  return imp.answer;
+  await imp.finish();
+  return { answer: imp.answer, timing: imp.timing };
 }
 
 async function consume(imp: Importer, records: AsyncIterable<RawRecord>): Promise<void> {
@@ -223,7 +293,7 @@ function parseMapping(text: string, where: "map" | "mapping line", wrapped: bool
  * row. The mapping comes from `?map=` or that first line; the delimiter from the
  * mapping or, when it names none, the header (the most frequent of , ; tab |).
  */
-export async function importCsvBody(env: ShardBindings, site: ImportSite, lines: LineReader, queryMap: string | null, lineOffset: number, now: number): Promise<ImportAnswer> {
+export async function importCsvBody(env: ShardBindings, site: ImportSite, lines: LineReader, queryMap: string | null, lineOffset: number, now: number): Promise<ImportResult> {
   let mapping = queryMap === null ? null : parseMapping(queryMap, "map", false);
   let first = await lines.next();
   let headerLine = 1;
@@ -241,7 +311,7 @@ export async function importCsvBody(env: ShardBindings, site: ImportSite, lines:
 }
 
 /** CSV records after the prelude; `firstLine`: the number of the header's line. */
-async function importCsv(env: ShardBindings, site: ImportSite, body: ReadableStream<Uint8Array>, mapping: Mapping, delimiter: string, firstLine: number, lineOffset: number, now: number): Promise<ImportAnswer> {
+async function importCsv(env: ShardBindings, site: ImportSite, body: ReadableStream<Uint8Array>, mapping: Mapping, delimiter: string, firstLine: number, lineOffset: number, now: number): Promise<ImportResult> {
   const imp = new Importer(env, site, now);
   let header: string[] | null = null;
   for await (const r of csvRecords(body, delimiter, firstLine)) {
@@ -262,7 +332,7 @@ async function importCsv(env: ShardBindings, site: ImportSite, body: ReadableStr
     else await imp.add(line, mapped.line);
   }
   if (!header) throw badRequest("The CSV body is empty; send a header row and one row per lead.");
-  await imp.flush();
-  return imp.answer;
+  await imp.finish();
+  return { answer: imp.answer, timing: imp.timing };
 }
 

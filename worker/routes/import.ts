@@ -31,6 +31,7 @@ importRoutes.post("/", async (c) => {
   const lines = new LineReader(body.getReader());
   const offset = Number(query.line_offset ?? 0);
   const site = c.get("site");
-  const answer = csv ? await importCsvBody(c.env, site, lines, query.map ?? null, offset, now) : await importNdjson(c.env, site, lines, offset, now);
+  const { answer, timing } = csv ? await importCsvBody(c.env, site, lines, query.map ?? null, offset, now) : await importNdjson(c.env, site, lines, offset, now);
+  if (c.env.ENVIRONMENT === "dev") c.header("X-EdgeScore-Import", Object.entries(timing).map(([k, v]) => `${k}=${Math.round(v)}`).join("; "));
   return c.json(answer);
 });

@@ -53,11 +53,12 @@ export const insertLeads = (db: D1Database, rows: ImportLeadWrite[]) =>
 export const updateLeads = (db: D1Database, rows: ImportLeadWrite[]) =>
   db
     .prepare(
-      `UPDATE leads SET email = x->>'$.email', name = x->>'$.name', phone = x->>'$.phone', traits = x->>'$.traits',
-         first_seen = x->>'$.first_seen', last_seen = x->>'$.last_seen', event_count = x->>'$.event_count',
-         version = x->>'$.version', identity = x->>'$.identity', claimed_email = x->>'$.claimed_email',
-         trait_sources = x->>'$.trait_sources', external_id = x->>'$.external_id'
-       FROM (SELECT value AS x FROM json_each(?1)) WHERE leads.id = x->>'$.id'`,
+      // Rows replaced by primary key (an UPDATE … FROM json_each scans the site's leads); the
+      // columns the import does not plan (conversion, country) are carried over.
+      `INSERT OR REPLACE INTO leads (${LEAD_FIELDS.join(", ")}, converted_at, conversion_value)
+       SELECT ${LEAD_FIELDS.map((c) => `x->>'$.${c}'`).join(", ")},
+              (SELECT converted_at FROM leads WHERE id = x->>'$.id'), (SELECT conversion_value FROM leads WHERE id = x->>'$.id')
+       FROM (SELECT value AS x FROM json_each(?1))`,
     )
     .bind(JSON.stringify(rows));
 
@@ -102,14 +103,16 @@ export const recordImportConversions = (db: D1Database, siteId: string, rows: Im
   db
     .prepare(
       `INSERT INTO conversions (site_id, lead_id, value, ts)
-       SELECT ?1, l.id, x->>'$.value', x->>'$.ts' FROM (SELECT value AS x FROM json_each(?2)) JOIN leads l ON l.id = x->>'$.leadId'
-       WHERE l.site_id = ?1 AND l.converted_at IS NULL`,
+       SELECT ?1, x->>'$.leadId', x->>'$.value', x->>'$.ts' FROM (SELECT value AS x FROM json_each(?2))
+       WHERE EXISTS (SELECT 1 FROM leads l WHERE l.id = x->>'$.leadId' AND l.site_id = ?1 AND l.converted_at IS NULL)`,
     )
     .bind(siteId, JSON.stringify(rows)),
   db
     .prepare(
-      `UPDATE leads SET converted_at = x->>'$.ts', conversion_value = x->>'$.value'
-       FROM (SELECT value AS x FROM json_each(?2)) WHERE leads.id = x->>'$.leadId' AND leads.site_id = ?1 AND leads.converted_at IS NULL`,
+      // By primary key, one lead at a time (an UPDATE … FROM json_each scans the site's leads).
+      `UPDATE leads SET converted_at = (SELECT x.value->>'$.ts' FROM json_each(?2) x WHERE x.value->>'$.leadId' = leads.id),
+         conversion_value = (SELECT x.value->>'$.value' FROM json_each(?2) x WHERE x.value->>'$.leadId' = leads.id)
+       WHERE id IN (SELECT value->>'$.leadId' FROM json_each(?2)) AND site_id = ?1 AND converted_at IS NULL`,
     )
     .bind(siteId, JSON.stringify(rows)),
 ];
