@@ -53,12 +53,12 @@ export const insertLeads = (db: D1Database, rows: ImportLeadWrite[]) =>
 export const updateLeads = (db: D1Database, rows: ImportLeadWrite[]) =>
   db
     .prepare(
-      // Rows replaced by primary key (an UPDATE … FROM json_each scans the site's leads); the
-      // columns the import does not plan (conversion, country) are carried over.
-      `INSERT OR REPLACE INTO leads (${LEAD_FIELDS.join(", ")}, converted_at, conversion_value)
-       SELECT ${LEAD_FIELDS.map((c) => `x->>'$.${c}'`).join(", ")},
-              (SELECT converted_at FROM leads WHERE id = x->>'$.id'), (SELECT conversion_value FROM leads WHERE id = x->>'$.id')
-       FROM (SELECT value AS x FROM json_each(?1))`,
+      // An upsert on the primary key (an UPDATE … FROM json_each scans the site's leads; INSERT OR
+      // REPLACE would delete another lead holding the same email): every row exists, so each is
+      // the DO UPDATE, and an email taken meanwhile fails the batch (read again, then reported).
+      `INSERT INTO leads (${LEAD_FIELDS.join(", ")})
+       SELECT ${LEAD_FIELDS.map((c) => `x->>'$.${c}'`).join(", ")} FROM (SELECT value AS x FROM json_each(?1)) WHERE true
+       ON CONFLICT (id) DO UPDATE SET ${LEAD_FIELDS.filter((c) => c !== "id" && c !== "site_id").map((c) => `${c} = excluded.${c}`).join(", ")}`,
     )
     .bind(JSON.stringify(rows));
 
