@@ -224,7 +224,8 @@ function writeStatements(db: D1Database, site: ImportSite, plan: ChunkPlan, now:
   for (let i = 0; i < plan.events.length; i += 2500) stmts.push(sql.insertImportEvents(db, site.id, now, plan.events.slice(i, i + 2500)));
   if (plan.visitors.length) stmts.push(sql.mapVisitors(db, site.id, now, plan.visitors));
   if (plan.conversions.length) stmts.push(...sql.recordImportConversions(db, site.id, plan.conversions));
-  if (plan.scores.length) stmts.push(upsertScores(db, site.id, now, plan.scores));
+  // Score rows carry the engine state (a few KB each): 200 a statement keeps each bound value small.
+  for (let i = 0; i < plan.scores.length; i += 200) stmts.push(upsertScores(db, site.id, now, plan.scores.slice(i, i + 200)));
   return stmts;
 }
 

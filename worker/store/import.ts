@@ -65,16 +65,19 @@ export const updateLeads = (db: D1Database, rows: ImportLeadWrite[]) =>
 /** An event of the import with the lead it belongs to and its arrival number. */
 export type ImportEventWrite = StoredEvent & { leadId: string; n: number };
 
-/** Events of many leads in one statement (ids already checked new; the primary key refuses a racing copy). */
+/**
+ * Events of many leads in one statement (ids already checked new; the primary
+ * key refuses a racing copy). Each event is a JSON array, not an object: a third
+ * of the bytes to bind and to pick apart.
+ */
 export const insertImportEvents = (db: D1Database, siteId: string, now: number, events: ImportEventWrite[]) =>
   db
     .prepare(
       `INSERT INTO events (site_id, id, lead_id, n, visitor_id, session_id, type, name, ts, url, path, ref, title, props, received_at)
-       SELECT ?1, e->>'$.id', e->>'$.leadId', e->>'$.n', NULL, e->>'$.sessionId', e->>'$.type', e->>'$.name', e->>'$.ts',
-              e->>'$.url', e->>'$.path', e->>'$.ref', e->>'$.title', e->'$.props', ?2
+       SELECT ?1, e->>0, e->>1, e->>2, NULL, e->>3, e->>4, e->>5, e->>6, e->>7, e->>8, e->>9, e->>10, e->11, ?2
        FROM (SELECT value AS e FROM json_each(?3))`,
     )
-    .bind(siteId, now, JSON.stringify(events));
+    .bind(siteId, now, JSON.stringify(events.map((e) => [e.id, e.leadId, e.n, e.sessionId, e.type, e.name, e.ts, e.url, e.path, e.ref, e.title, e.props])));
 
 /** Visitors mapped to their leads (a visitor already mapped keeps its lead: the planner checked it). */
 export const mapVisitors = (db: D1Database, siteId: string, now: number, pairs: { visitor: string; leadId: string }[]) =>
