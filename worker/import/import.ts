@@ -123,14 +123,14 @@ class Importer {
   async add(line: number, value: unknown): Promise<void> {
     const t = performance.now();
     try {
-      await this.prepare(line, value);
+      await this.stage(line, value);
     } finally {
       this.timing.prepare += performance.now() - t;
     }
     if (this.chunk.length >= MAX_CHUNK_LEADS || this.chunkEvents >= MAX_CHUNK_EVENTS) await this.flush();
   }
 
-  private async prepare(line: number, value: unknown): Promise<void> {
+  private async stage(line: number, value: unknown): Promise<void> {
     const checked = checkLine(value);
     if (!checked.ok) return this.fail(checked.issues.map((i) => ({ line, ...i })));
     const data = checked.line;
