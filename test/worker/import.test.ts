@@ -127,6 +127,19 @@ describe("POST /v1/admin/import, NDJSON", () => {
     for (const c of await compareWithRecompute(site.id, "main", Date.now())) expect(c.stored.score).toBe(c.recomputed.score);
   });
 
+  it("writes a lead reached by two lines under different keys one line after the other", async () => {
+    const site = await withModel();
+    await ndjson(site, [{ email: "fay@example.com", external_id: "crm-fay" }]);
+    const res = await ndjson(site, [
+      { email: "fay@example.com", events: [{ type: "chat", ts: t0 }] },
+      { external_id: "crm-fay", events: [{ type: "chat", ts: t0 + 1000 }] },
+    ]);
+    expect(await res.json()).toEqual({ leads: 2, created: 0, updated: 2, events: 2, conversions: 0, skipped: 0, errors: [] });
+    expect(await rows("SELECT n FROM events ORDER BY n")).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await rows("SELECT event_count FROM leads")).toEqual([{ event_count: 2 }]);
+    for (const c of await compareWithRecompute(site.id, "main", Date.now())) expect(c.stored.score).toBe(c.recomputed.score);
+  });
+
   it("numbers lines after line_offset (the CLI's parts)", async () => {
     const site = await createSite();
     const out = (await (await ndjson(site, [history[2], "oops"], "?line_offset=1000")).json()) as { errors: { line: number }[] };

@@ -229,8 +229,20 @@ function writeStatements(db: D1Database, site: ImportSite, plan: ChunkPlan, now:
   return stmts;
 }
 
-/** One chunk: read, plan, one guarded write batch; again when it lost a race. */
-async function writeChunk(db: D1Database, site: ImportSite, lines: PreparedLine[], now: number, timing: Importer["timing"]): Promise<ChunkPlan> {
+/** One chunk, and then the lines it deferred (a lead reached by two of its entries), each in turn. */
+async function writeChunk(db: D1Database, site: ImportSite, lines: PreparedLine[], now: number, timing: Importer["timing"]): Promise<Pick<ChunkPlan, "counts" | "errors">> {
+  const out: Pick<ChunkPlan, "counts" | "errors"> = { counts: { leads: 0, created: 0, updated: 0, events: 0, conversions: 0 }, errors: [] };
+  for (let pending = lines; pending.length; ) {
+    const plan = await writeOnce(db, site, pending, now, timing);
+    for (const k of ["leads", "created", "updated", "events", "conversions"] as const) out.counts[k] += plan.counts[k];
+    out.errors.push(...plan.errors);
+    pending = plan.deferred;
+  }
+  return out;
+}
+
+/** Read, plan, one guarded write batch; again when it lost a race. */
+async function writeOnce(db: D1Database, site: ImportSite, lines: PreparedLine[], now: number, timing: Importer["timing"]): Promise<ChunkPlan> {
   for (let attempt = 1; ; attempt++) {
     let t = performance.now();
     const snap = await readChunk(db, site, lines);

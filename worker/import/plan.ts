@@ -62,6 +62,8 @@ export interface ChunkPlan {
   guard: GuardSpec;
   counts: Counts;
   errors: LineError[];
+  /** Lines whose lead another line of this chunk already writes (reached by other keys): for the next write. */
+  deferred: PreparedLine[];
 }
 
 export type ChunkStep = { kind: "plan"; plan: ChunkPlan } | { kind: "history"; leadIds: string[] };
@@ -102,7 +104,9 @@ export function planChunk(site: IngestSite, lines: PreparedLine[], snap: ChunkSn
     guard: { siteId: site.id, expected: [], visitor: null, modelsSignature: modelsSignature(snap.models) },
     counts: { leads: 0, created: 0, updated: 0, events: 0, conversions: 0 },
     errors: [],
+    deferred: [],
   };
+  const planned = new Set<string>();
   const seenEvents = new Set<string>();
   const wanted: string[] = [];
   for (const p of lines) {
@@ -119,6 +123,11 @@ export function planChunk(site: IngestSite, lines: PreparedLine[], snap: ChunkSn
     }
     const t = r.target;
     const id = t?.id ?? p.newId;
+    if (planned.has(id)) {
+      plan.deferred.push(p);
+      continue;
+    }
+    planned.add(id);
     // History order: the engine counts rule limits in arrival order, and an export lists events in any order.
     const fresh = p.events.filter((e) => !snap.existing.has(e.id) && !seenEvents.has(e.id)).sort((a, b) => a.ts - b.ts);
     for (const e of fresh) seenEvents.add(e.id);
