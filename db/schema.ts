@@ -121,12 +121,16 @@ export const leads = sqliteTable(
     // the server (3); traits absent here came from a browser (1). A weaker source
     // never overwrites a stronger one.
     traitSources: text("trait_sources", { mode: "json" }).$type<Record<string, number>>(),
+    // The lead's id in the site's CRM, set by a bulk import (issue 13): imports
+    // address a lead by it as by its email.
+    externalId: text("external_id"),
   },
   // No index on last_seen: every request moves it, and each index costs a D1
   // row write. Site-wide scans use the (site_id, email) index's prefix.
   (t) => [
     uniqueIndex("leads_site_email").on(t.siteId, t.email),
     index("leads_site_claim").on(t.siteId, t.claimedEmail).where(sql`claimed_email IS NOT NULL`),
+    uniqueIndex("leads_site_external").on(t.siteId, t.externalId).where(sql`external_id IS NOT NULL`),
   ],
 );
 

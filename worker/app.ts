@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "./env";
 import { except } from "hono/combine";
 import { requireSecretKey } from "./http/auth";
-import { KIB, limitBody, MAX_BODY_BYTES } from "./http/body";
+import { KIB, limitBody, limitStream, MAX_BODY_BYTES } from "./http/body";
 import { ApiError, errorResponse, onError } from "./http/errors";
 import "./lib/zod";
 import { dashboard, landing, securityHeaders } from "./dashboard";
@@ -12,6 +12,7 @@ import { adminEvents } from "./routes/admin-events";
 import { alertsRoutes } from "./routes/alerts";
 import { catalogRoutes } from "./routes/catalog";
 import { collect } from "./routes/collect";
+import { importRoutes } from "./routes/import";
 import { keysRoutes } from "./routes/keys";
 import { leadsRoutes } from "./routes/leads";
 import { modelsRoutes } from "./routes/models";
@@ -47,6 +48,8 @@ export function createApp() {
   admin.put("/products", limitBody(512 * KIB));
   admin.post("/promos/:model/:promo/codes", limitBody(512 * KIB));
   admin.put("/models/:name", limitBody(256 * KIB));
+  // Bulk import (issue 13): 10 MiB, counted as the route streams it, never buffered.
+  admin.post("/import", limitStream(10 * 1024 * KIB));
   admin.use("*", limitBody(MAX_BODY_BYTES));
   admin.route("/events", adminEvents);
   admin.route("/models", modelsRoutes);
@@ -58,6 +61,7 @@ export function createApp() {
   admin.route("/conversions", conversionsRoutes);
   admin.route("/keys", keysRoutes);
   admin.route("/vocabulary", vocabularyRoutes);
+  admin.route("/import", importRoutes);
   app.route("/v1/admin", admin);
 
   app.route("/dashboard", dashboard(app));

@@ -6,6 +6,8 @@ import { EDITOR_JS } from "./editor-script";
 // The script only enhances: every page works without it (copy button, live
 // rescoring progress and local times are the extras).
 
+import { IMPORT_JS } from "./import-script";
+
 export const CSS = `
 :root{--bg:#f6f7f9;--fg:#1b1f24;--mut:#5b6470;--line:#d9dde3;--card:#fff;--acc:#1d4ed8;--hot:#b91c1c;--warm:#b45309;--cold:#1e5f8a;--dq:#4b5563;--ok:#15803d;--bad:#b91c1c;--fit:#0f766e;--int:#7c3aed}
 *{box-sizing:border-box}
@@ -152,7 +154,7 @@ if(fe&&window.fetch&&fe.getAttribute("data-done")!=="1"){
 var ts=document.querySelectorAll("time[datetime]");
 for(var j=0;j<ts.length;j++){var d=new Date(ts[j].getAttribute("datetime"));if(!isNaN(d))ts[j].title=d.toLocaleString();}
 })();
-`.trim();
+`.trim() + "\n" + IMPORT_JS.trim();
 
 /** FNV-1a, enough to bust caches when the text changes. */
 function fnv(s: string): string {

@@ -4,7 +4,8 @@
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
-import { KIB, limitBody } from "../http/body";
+import { KIB, limitBody, limitStream } from "../http/body";
+import { jsonProblem, parseJson } from "../lib/json";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
 import { qs, enc, type Api } from "./api";
@@ -17,6 +18,8 @@ import { AlertsPage } from "./pages/alerts";
 import { InstallPage } from "./pages/install";
 import { LandingPage, type DemoSite } from "./pages/landing";
 import { KEY_KINDS, KeysPage, RotateConfirmPage, RotatedPage, TITLES, type KeyKind } from "./pages/keys";
+import { ImportPage } from "./pages/import";
+import { forwardImport } from "./import-upload";
 import { EraseConfirmPage, LeadPage, MergeConfirmPage } from "./pages/lead";
 import { LeadsPage } from "./pages/leads";
 import { LoginPage } from "./pages/login";
@@ -132,6 +135,9 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 export function dashboard(app: Hono<any>) {
   const d = new Hono<DashEnv>();
   d.use("*", securityHeaders);
+  // The Import page's uploads (issue 13): a file part of up to 10 MiB, streamed to the
+  // admin API; registered before the form cap, with its own session and CSRF checks.
+  d.post("/import/upload", limitStream(10 * 1024 * KIB), requireSession(app), forwardImport(app));
   d.use("*", limitBody(MAX_FORM_BYTES, formTooLarge));
 
   d.get("/assets/:file", (c) => {
@@ -395,6 +401,8 @@ export function dashboard(app: Hono<any>) {
       <RotatedPage site={c.get("site")} csrf={kind === "secret" ? null : c.get("csrf")} kind={kind} value={r.rotated.value} previousValidUntil={r.rotated.until} />,
     );
   });
+
+  d.get("/import", (c) => c.html(<ImportPage site={c.get("site")} csrf={c.get("csrf")} />));
 
   d.get("/install", (c) => c.html(<InstallPage site={c.get("site")} csrf={c.get("csrf")} origin={new URL(c.req.url).origin} />));
 

@@ -6,7 +6,7 @@ import type { Child } from "hono/jsx";
 import { CSS_PATH, JS_PATH } from "./assets";
 import { CSRF_FIELD } from "./csrf";
 
-export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | "setup" | null;
+export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | "setup" | "import" | null;
 
 const NAV: [Exclude<Nav, null>, string, string][] = [
   ["leads", "Leads", "/dashboard/"],
@@ -16,6 +16,7 @@ const NAV: [Exclude<Nav, null>, string, string][] = [
   ["install", "Install", "/dashboard/install"],
   ["keys", "Keys", "/dashboard/keys"],
   ["setup", "Setup", "/dashboard/setup"],
+  ["import", "Import", "/dashboard/import"],
 ];
 
 // The doctype is the only raw HTML in the dashboard: a constant (standards mode).

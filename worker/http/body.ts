@@ -70,3 +70,35 @@ export async function readJson(c: Context, maxBytes = MAX_BODY_BYTES): Promise<u
   if (problem) throw badRequest("The body is invalid; see issues.", [problem]);
   return parsed.value;
 }
+
+/**
+ * A cap for a body read as a stream (hono/body-limit reads the whole body into
+ * memory before the route runs): a declared Content-Length over the cap is
+ * refused unread; otherwise the bytes are counted as the route reads them and
+ * the read fails with 413 `payload_too_large` at the cap.
+ */
+export function limitStream(maxSize: number): MiddlewareHandler {
+  return async (c, next) => {
+    if (capped.has(c.req.raw)) return next();
+    const declared = c.req.header("content-length");
+    if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxSize) throw tooLarge(maxSize);
+    const body = c.req.raw.body;
+    if (body) {
+      let size = 0;
+      const counted = body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, ctl) {
+            size += chunk.byteLength;
+            if (size > maxSize) ctl.error(tooLarge(maxSize));
+            else ctl.enqueue(chunk);
+          },
+        }),
+      );
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete("content-length");
+      c.req.raw = new Request(c.req.raw.url, { method: c.req.raw.method, headers, body: counted });
+    }
+    capped.add(c.req.raw);
+    await next();
+  };
+}
