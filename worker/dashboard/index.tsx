@@ -5,7 +5,6 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import { KIB, limitBody, limitStream } from "../http/body";
-import { jsonProblem, parseJson } from "../lib/json";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
 import { qs, enc, type Api } from "./api";
