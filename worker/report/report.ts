@@ -10,7 +10,7 @@
 import type { ScoreResult } from "../scoring/engine";
 import type { Model } from "../scoring/model";
 import { auc } from "./auc";
-import { buildFeatures, type CandidateOptions, type LeadFeaturesInput } from "./candidates";
+import type { LeadFeaturesInput } from "./candidates";
 import { type Carry, suggest, type SuggestOptions } from "./suggest";
 
 export interface ReportLead extends LeadFeaturesInput {
@@ -111,7 +111,7 @@ export function buildReport(
   model: Model,
   meta: ReportMeta,
   leads: ReportLead[],
-  opts: { candidates?: CandidateOptions; suggest?: SuggestOptions } = {},
+  opts: { suggest?: SuggestOptions } = {},
 ) {
   const scores = leads.map((l) => l.result.score);
   const converted = leads.map((l) => l.convertedAt !== null);
@@ -163,11 +163,11 @@ export function buildReport(
     return { tier, min: tier === "disqualified" || tier === "cold" ? null : (model.tiers[tier] as number), leads: inTier.length, converted: c, rate: inTier.length ? r4(c / inTier.length) : null };
   });
 
-  const features = buildFeatures(leads, opts.candidates);
-  const s = suggest(
-    features,
+  const { model: suggestedModel, auc: suggestedAuc, ...suggested } = suggest(
+    leads,
     converted,
     leads.map((l) => l.result.disqualified),
+    scores,
     carryOver(model, meta.document),
     opts.suggest,
   );
@@ -192,9 +192,9 @@ export function buildReport(
     rules,
     tiers,
     histogram: histogram(scores, converted),
-    suggestedModel: s.model,
-    suggestedAuc: s.auc,
-    suggested: { regressionAuc: s.regressionAuc, trainingAuc: s.trainingAuc, folds: s.folds, features: s.features, rules: s.rules },
+    suggestedModel,
+    suggestedAuc,
+    suggested,
   };
 }
 
