@@ -118,6 +118,15 @@ export const leads = sqliteTable(
     // the server (3); traits absent here came from a browser (1). A weaker source
     // never overwrites a stronger one.
     traitSources: text("trait_sources", { mode: "json" }).$type<Record<string, number>>(),
+    // First touch (issue 13, attribution): from the lead's first page view or session start,
+    // set only while empty (a browser adds evidence, never overwrites it). Referrer as a host
+    // (external only), landing as a path.
+    firstTouchAt: integer("first_touch_at"),
+    firstReferrer: text("first_referrer"),
+    firstUtmSource: text("first_utm_source"),
+    firstUtmMedium: text("first_utm_medium"),
+    firstUtmCampaign: text("first_utm_campaign"),
+    firstLanding: text("first_landing"),
   },
   // No index on last_seen: every request moves it, and each index costs a D1
   // row write. Site-wide scans use the (site_id, email) index's prefix.

@@ -23,6 +23,7 @@ import { LeadsPage } from "./pages/leads";
 import { LoginPage } from "./pages/login";
 import { EditorPage, editorUrl, ModelsPage, STARTER } from "./pages/models";
 import { ReviewPage } from "./pages/review";
+import { parseSort } from "./pages/review-sources";
 import { previewModel } from "./preview";
 import { revokeSession, revokeSiteSessions } from "./sessions";
 import type { AlertList, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList, Report, RotatedKey } from "./types";
@@ -286,7 +287,7 @@ export function dashboard(app: Hono<any>) {
         const auc = rep.data?.suggestedAuc ?? null;
         note = (
           <Msg kind="info">
-            This is the model suggested by the last {days} days' review{auc !== null ? ` (cross-validated AUC ${Math.round(auc * 1000) / 1000})` : ""}. It is not saved: Preview it,
+            This is the model suggested by the last {days} days' review{auc !== null ? ` (AUC ${Math.round(auc * 1000) / 1000} on held-out leads)` : ""}. It is not saved: Preview it,
             then Save to use it.
           </Msg>
         );
@@ -334,7 +335,7 @@ export function dashboard(app: Hono<any>) {
     const models = ml.data?.models.map((m) => m.name) ?? [];
     const model = c.req.query("model") || models[0] || null;
     const days = daysParam(c.req.query("days"));
-    const base = { site: c.get("site"), csrf: c.get("csrf"), models, model, days };
+    const base = { site: c.get("site"), csrf: c.get("csrf"), models, model, days, sort: parseSort(c.req.query("sort")) };
     if (!model) return c.html(<ReviewPage {...base} report={null} state="no-model" />);
     const rep = await api<Report>("GET", "/report" + qs({ model, days }));
     if (rep.missing) return c.html(<ReviewPage {...base} report={null} state="missing" />);

@@ -21,6 +21,7 @@ import type { AlertWrite } from "../store/alerts-outbox";
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
+import { firstTouch, ownHosts } from "./first-touch";
 import { acceptClaim, resolveLead, type Resolution } from "./resolve";
 import type { Traits } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
@@ -193,6 +194,27 @@ function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh:
     identity: res.identity,
     claimed_email: res.claimedEmail,
     trait_sources: Object.keys(merged.sources).length ? JSON.stringify(merged.sources) : null,
+    ...firstTouchColumns(req, res, fresh),
+  };
+}
+
+type FirstTouchColumns = Pick<LeadRow, "first_touch_at" | "first_referrer" | "first_utm_source" | "first_utm_medium" | "first_utm_campaign" | "first_landing">;
+
+/** The lead's first touch: kept once set (the target's, else the merged lead's), else this batch's. */
+function firstTouchColumns(req: PlanRequest, res: Resolution, fresh: StoredEvent[]): FirstTouchColumns {
+  const kept = [res.target, res.mergeFrom].find((l) => l?.first_touch_at != null);
+  if (kept) {
+    const { first_touch_at, first_referrer, first_utm_source, first_utm_medium, first_utm_campaign, first_landing } = kept;
+    return { first_touch_at, first_referrer, first_utm_source, first_utm_medium, first_utm_campaign, first_landing };
+  }
+  const t = firstTouch(fresh, ownHosts(req.site.origins));
+  return {
+    first_touch_at: t?.at ?? null,
+    first_referrer: t?.referrer ?? null,
+    first_utm_source: t?.utmSource ?? null,
+    first_utm_medium: t?.utmMedium ?? null,
+    first_utm_campaign: t?.utmCampaign ?? null,
+    first_landing: t?.landing ?? null,
   };
 }
 

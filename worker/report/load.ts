@@ -83,6 +83,7 @@ export async function loadReportLeads(
         value: r.conversion_value,
         result: evaluate(sm.model, state, traits, now),
         stale: r.state === null || r.model_version !== sm.version,
+        touch: { touchAt: r.first_touch_at, referrer: r.first_referrer, utmSource: r.first_utm_source, utmMedium: r.first_utm_medium, utmCampaign: r.first_utm_campaign },
       });
     }
     if (rows.length < limit) return { leads: out, sampled: false };

@@ -11,6 +11,7 @@ import type { ScoreResult } from "../scoring/engine";
 import type { Model } from "../scoring/model";
 import { auc } from "./auc";
 import type { LeadFeaturesInput } from "./candidates";
+import { type FirstTouchFields, sourceTable } from "./sources";
 import { type Carry, suggest, type SuggestOptions } from "./suggest";
 
 export interface ReportLead extends LeadFeaturesInput {
@@ -23,7 +24,11 @@ export interface ReportLead extends LeadFeaturesInput {
   result: ScoreResult;
   /** No state for the model's current version yet (rescoring in progress). */
   stale: boolean;
+  /** The lead's first touch (attribution); absent: unknown. */
+  touch?: FirstTouchFields;
 }
+
+const NO_TOUCH: FirstTouchFields = { touchAt: null, referrer: null, utmSource: null, utmMedium: null, utmCampaign: null };
 
 export interface ReportMeta {
   model: string;
@@ -172,6 +177,7 @@ export function buildReport(
     opts.suggest,
   );
   const a = auc(scores, converted);
+  const sources = sourceTable(leads.map((l) => ({ touch: l.touch ?? NO_TOUCH, hot: top !== undefined && l.result.tier === top, converted: l.convertedAt !== null })));
 
   return {
     model: meta.model,
@@ -195,6 +201,8 @@ export function buildReport(
     suggestedModel,
     suggestedAuc,
     suggested,
+    /** Added by issue 13: leads, hot leads and conversions per first-touch source and campaign. */
+    sources,
   };
 }
 

@@ -36,7 +36,10 @@ export const deleteLeadConversions = (db: D1Database, siteId: string, leadId: st
 // ---- the review ----
 
 /** A reviewed lead with its state under the reviewed model (null: never scored by it). */
-export type ReportLeadRow = Pick<LeadTableRow, "id" | "email" | "name" | "traits" | "converted_at" | "conversion_value"> & {
+export type ReportLeadRow = Pick<
+  LeadTableRow,
+  "id" | "email" | "name" | "traits" | "converted_at" | "conversion_value" | "first_touch_at" | "first_referrer" | "first_utm_source" | "first_utm_medium" | "first_utm_campaign"
+> & {
   state: LeadScoreRow["state"] | null;
   model_version: LeadScoreRow["model_version"] | null;
 };
@@ -52,7 +55,8 @@ export type EventCountRow = Pick<EventTableRow, "lead_id" | "type" | "name" | "p
 export const reportLeads = (db: D1Database, siteId: string, model: string, since: number, after: string, limit: number) =>
   db
     .prepare(
-      `SELECT l.id, l.email, l.name, l.traits, l.converted_at, l.conversion_value, s.state, s.model_version
+      `SELECT l.id, l.email, l.name, l.traits, l.converted_at, l.conversion_value, s.state, s.model_version,
+              l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign
        FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ?5
        WHERE l.site_id = ?1 AND l.last_seen >= ?2 AND l.id > ?3 ORDER BY l.id LIMIT ?4`,
     )
