@@ -6,7 +6,7 @@
  * 2. Candidates (candidates.ts) from the training leads: steps of numeric traits, significant
  *    values, missing-value indicators, event counts and recency.
  * 3. Selection (select.ts): the lasso path on the training leads, down to at most MAX_ATOMS atoms;
- *    the step with the lowest BIC is kept (noise does not earn rules).
+ *    the step with the lowest deviance + 5 per atom is kept (noise does not earn rules).
  * 4. Fit: an L2-regularised logistic regression (logistic.ts) of the selected atoms on the
  *    training leads; points (points.ts): integers, at most MAX_RULES rules (the largest step of
  *    the path that stays within it).
@@ -19,7 +19,7 @@ import { auc } from "./auc";
 import { buildAtoms, type LeadFeaturesInput } from "./candidates";
 import { fitLogistic, linear, type SparseRow } from "./logistic";
 import { type PointsModel, pointsScore, toPoints } from "./points";
-import { bicStep, lassoPath } from "./select";
+import { bestStep, lassoPath } from "./select";
 import { isHoldout, SPLIT_DESCRIPTION } from "./split";
 
 export const MAX_RULES = 40;
@@ -182,7 +182,7 @@ export function suggest(leads: SuggestLead[], y: boolean[], disqualified: boolea
   let pm: PointsModel | null = null;
   let fitRows: SparseRow[] = [];
   let fit: ReturnType<typeof fitLogistic> | null = null;
-  for (let k = bicStep(path, train.length); k >= 0 && !pm; k--) {
+  for (let k = bestStep(path); k >= 0 && !pm; k--) {
     const chosen = (path[k] as { active: number[] }).active;
     if (chosen.length === 0) break;
     fitRows = subRows(set.rows, chosen);
