@@ -17,6 +17,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ADMIN_TOKEN: "test-admin-token",
             ENVIRONMENT: "dev",
+            // Links to a lead in alert messages (issue 14).
+            PUBLIC_URL: "https://edgescore.test",
             // Size of test/worker/load.test.ts (events) and its concurrency.
             LOAD_EVENTS: process.env.LOAD_EVENTS ?? "20000",
             LOAD_CONCURRENCY: process.env.LOAD_CONCURRENCY ?? "16",

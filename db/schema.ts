@@ -249,6 +249,9 @@ export const alerts = sqliteTable(
     payload: text("payload", { mode: "json" }).notNull(),
     createdAt: integer("created_at").notNull(),
     deliveredAt: integer("delivered_at"),
+    // The trigger's channel (issue 14) as JSON, e.g. {"channel":"email","to":[…],"format":"adf"};
+    // null: the signed webhook.
+    channel: text("channel"),
   },
   (t) => [
     uniqueIndex("alerts_crossing").on(t.leadId, t.model, t.triggerId, t.crossing),
@@ -369,3 +372,19 @@ export const siteFences = sqliteTable("site_fences", {
   siteId: text("site_id").primaryKey(),
   fencedAt: integer("fenced_at").notNull(),
 });
+
+// The daily digest's claim (issue 14), in the directory: one row per site, model and local day
+// ("2026-12-01"); of several cron runs only the one whose conditional upsert returns the row sends.
+export const digestClaims = sqliteTable(
+  "digest_claims",
+  {
+    siteId: text("site_id").notNull(),
+    model: text("model").notNull(),
+    day: text("day").notNull(),
+    claimedUntil: integer("claimed_until"),
+    sentAt: integer("sent_at"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.model, t.day] })],
+);

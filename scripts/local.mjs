@@ -43,12 +43,25 @@ export function sqlLocal(sql, persistTo) {
 }
 
 /** Starts `wrangler dev`; resolves once it answers HTTP. */
-export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit", config, health = "/v1/health" } = {}) {
+export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit", config, health = "/v1/health", onLine } = {}) {
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
   if (config) args.push("--config", config);
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries({ ENVIRONMENT: "dev", ...vars })) args.push("--var", `${k}:${v}`);
-  const child = spawn(bin, args, { cwd: root, env: wranglerEnv, stdio: ["ignore", stdio, stdio], detached: false });
+  // onLine: wrangler's output is shown as usual and also handed over line by line (npm start
+  // picks up the files local send_email writes, see scripts/start.mjs).
+  const out = onLine ? "pipe" : stdio;
+  const child = spawn(bin, args, { cwd: root, env: wranglerEnv, stdio: ["ignore", out, out], detached: false });
+  if (onLine)
+    for (const [stream, sink] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+      let rest = "";
+      stream.on("data", (chunk) => {
+        sink.write(chunk);
+        const lines = (rest + chunk.toString("utf8")).split("\n");
+        rest = lines.pop() ?? "";
+        for (const line of lines) onLine(line);
+      });
+    }
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -17,10 +17,21 @@ if (!existsSync(join(root, ".dev.vars"))) {
 await buildAll();
 migrateLocal();
 const keys = seedDemoSites(undefined, port);
-const dev = await startDev({ port, vars: { DEMO_KEYS: JSON.stringify(keys) } });
+// Alert emails: wrangler dev's send_email writes each message to a file and logs its path; the
+// receiver's inbox (http://localhost:8788/inbox) shows them, rendered and as ADF/XML.
+const emailFiles = [];
+let receiver = null;
+const onLine = (line) => {
+  const file = /(\S+\.eml)\s*$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ""))?.[1];
+  if (!file) return;
+  if (receiver) receiver.addEmailFile(file);
+  else emailFiles.push(file);
+};
+const dev = await startDev({ port, vars: { DEMO_KEYS: JSON.stringify(keys), PUBLIC_URL: `http://localhost:${port}` }, onLine });
 await setupDemo(dev.base, keys);
 // The car dealer's webhook receiver: test-drive alerts show up on http://localhost:8788.
-const receiver = await startReceiver({ port: 8788, secret: keys.dealer.webhookSecret });
+receiver = await startReceiver({ port: 8788, secret: keys.dealer.webhookSecret });
+for (const f of emailFiles.splice(0)) receiver.addEmailFile(f);
 
 console.log(`
   EdgeScore is running on http://localhost:${port}
@@ -30,7 +41,8 @@ ${Object.entries(keys)
   .map(([demo, k]) => `    ${demo.padEnd(7)} http://localhost:${port}/demo/${demo}/   public ${k.publicKey}   secret ${k.secretKey}`)
   .join("\n")}
 
-  Test-drive alerts (the dealer's webhook receiver): http://localhost:8788
+  Test-drive alerts (the dealer's webhook receiver, Slack-style messages): http://localhost:8788
+  Alert emails (text and ADF/XML for the dealer's CRM, as sent by send_email): http://localhost:8788/inbox
   Simulate the dealer's email open + click:  node scripts/demo-email.mjs you@example.com
 
   Snippet:     <script async src="http://localhost:${port}/es.js" data-site="${keys.shop.publicKey}"></script>

@@ -19,6 +19,8 @@ import { publicRoutes } from "./routes/public";
 import { conversionsRoutes, reportRoutes } from "./routes/report";
 import { sitesRoutes } from "./routes/sites";
 import { siteMoves } from "./routes/site-moves";
+import { triggerTestRoutes } from "./routes/trigger-test";
+import { vocabularyRoutes } from "./routes/vocabulary";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -45,12 +47,14 @@ export function createApp() {
   admin.use("*", limitBody(MAX_BODY_BYTES));
   admin.route("/events", adminEvents);
   admin.route("/models", modelsRoutes);
+  admin.route("/models", triggerTestRoutes);
   admin.route("/leads", leadsRoutes);
   admin.route("/", catalogRoutes);
   admin.route("/alerts", alertsRoutes);
   admin.route("/report", reportRoutes);
   admin.route("/conversions", conversionsRoutes);
   admin.route("/keys", keysRoutes);
+  admin.route("/vocabulary", vocabularyRoutes);
   app.route("/v1/admin", admin);
 
   app.route("/dashboard", dashboard(app));

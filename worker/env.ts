@@ -21,6 +21,12 @@ export interface Bindings {
   RL_CLIENT?: Limiter;
   RL_SITE?: Limiter;
   RL_VISITOR?: Limiter;
+  /** Alert emails (issue 14): wrangler.toml `[[send_email]]`, Cloudflare Email Routing. */
+  EMAIL?: SendEmail;
+  /** The sender of alert emails, an address on a domain with Email Routing. */
+  ALERT_FROM?: string;
+  /** The Worker's public address, for links to a lead in alert messages (none when unset). */
+  PUBLIC_URL?: string;
   /** Local dev only (`npm start`): the demo sites' keys as JSON, for the landing page's demo links. */
   DEMO_KEYS?: string;
 }

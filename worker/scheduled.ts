@@ -5,6 +5,7 @@
 import type { Bindings } from "./env";
 import { purgeSalts } from "./abuse/client";
 import { deliverDue } from "./alerts/deliver";
+import { sendDigests } from "./alerts/digest";
 import { purgeExpiredSessions } from "./dashboard/sessions";
 import { runRescoring } from "./models/rescore";
 import { runRetention } from "./retention/retention";
@@ -21,6 +22,8 @@ export async function scheduled(env: Bindings, now: () => number = Date.now): Pr
     runMoves(env, BUDGET_MS, now),
     ...shards.map((db) => runRescoring(db, BUDGET_MS / shards.length, now)),
     ...shards.map((db) => deliverDue(alertEnv(env, db), { now, budgetMs: BUDGET_MS })),
+    // Daily digests (issue 14): claimed per site, model and local day, so one run sends each.
+    ...shards.map((db) => sendDigests(alertEnv(env, db), db, now())),
     runRetention(env, now, BUDGET_MS),
     forget(env, now()),
   ]);

@@ -177,6 +177,9 @@ describe("alert webhooks", () => {
         model: "dealer",
         lead: { id: expect.any(String), email: "sam@example.com", name: "Sam Buyer" },
         webhook: `${RECEIVER}/fail-twice/${key}`,
+        // Issue 14: the signed webhook is the default channel.
+        channel: "webhook",
+        to: null,
         status: "delivered",
         attempts: 3,
         lastError: null,

@@ -17,8 +17,11 @@
 import type { Bindings } from "../env";
 import { checkWebhookUrl } from "../net/webhook-url";
 import { MAX_ATTEMPTS, retryDelayMs } from "./backoff";
-import { NO_RESPONSE, REFUSED_BY_POLICY, SITE_DELETED, reasonForStatus } from "./reasons";
-import { DELIVERY_HEADER, SIGNATURE_HEADER, USER_AGENT, signatureHeader, signingSecrets, webhookBody, type AlertPayload } from "./sign";
+import { storedChannel } from "./channels/render";
+import type { EmailEnv } from "./channels/send-email";
+import { REFUSED_BY_POLICY, SITE_DELETED } from "./reasons";
+import { sendOnce } from "./send";
+import { signingSecrets, type AlertPayload } from "./sign";
 import { claim, dueIds, settle, type ClaimedAlert, type Outcome } from "./store";
 
 export const ATTEMPT_TIMEOUT_MS = 5_000;
@@ -34,7 +37,7 @@ export interface DeliverOptions {
 export type DeliveryResult = "not_claimed" | Outcome["kind"] | "lost_claim";
 
 /** `DB`: the shard holding the alerts; `directory`: where sites (their secrets) are, DB when absent. */
-export type AlertEnv = Pick<Bindings, "DB" | "ENVIRONMENT"> & { directory?: D1Database };
+export type AlertEnv = Pick<Bindings, "DB" | "ENVIRONMENT"> & { directory?: D1Database } & EmailEnv;
 type Env = AlertEnv;
 
 /** One attempt for one alert, if it is due and nobody else holds it. Never throws. */
@@ -82,42 +85,17 @@ export async function deliverDue(
 
 async function attempt(env: Env, a: ClaimedAlert, opts: DeliverOptions, now: () => number): Promise<Outcome> {
   const startedAt = now();
-  if (!a.webhook) return { kind: "no_webhook" };
-  // Re-checked at send time: the row may predate the policy or have been changed elsewhere.
-  if (checkWebhookUrl(a.webhook, { allowHttpLocalhost: env.ENVIRONMENT === "dev" })) return { kind: "failed", error: REFUSED_BY_POLICY, requested: false };
+  const channel = storedChannel(a.channel);
+  if (channel?.channel !== "email" && !a.webhook) return { kind: "no_webhook" };
+  if (channel?.channel !== "email" && checkWebhookUrl(a.webhook ?? "", { allowHttpLocalhost: env.ENVIRONMENT === "dev" }))
+    return { kind: "failed", error: REFUSED_BY_POLICY, requested: false };
   if (!a.secret) return { kind: "failed", error: SITE_DELETED, requested: false };
-
-  const body = webhookBody(JSON.parse(a.payload) as AlertPayload);
   const secrets = signingSecrets({ secret: a.secret, prev: a.secret_prev, prevUntil: a.secret_prev_until }, startedAt);
-  const error = await post(a.webhook, body, {
-    "Content-Type": "application/json",
-    "User-Agent": USER_AGENT,
-    [SIGNATURE_HEADER]: await signatureHeader(secrets, body),
-    [DELIVERY_HEADER]: a.id,
-  }, opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
+  const target = { siteId: a.site_id, channel, url: a.webhook, secrets };
+  const { reason: error } = await sendOnce(env, target, JSON.parse(a.payload) as AlertPayload, opts.timeoutMs ?? ATTEMPT_TIMEOUT_MS);
   if (error === null) return { kind: "delivered", at: now() };
   if (a.attempts >= MAX_ATTEMPTS) return { kind: "failed", error, requested: true };
   // Counted from the attempt's start, not its end: how long the receiver took must not show.
   return { kind: "retry", error, nextAt: startedAt + retryDelayMs(a.attempts, opts.random) };
 }
 
-/** null on a 2xx; otherwise a reason from the closed list in ./reasons (never the receiver's words). */
-async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string | null> {
-  const deadline = Date.now() + timeoutMs;
-  let reason: string | null;
-  try {
-    // Never follow redirects: a 3xx could point anywhere (metadata service, private network),
-    // past the URL check. It counts as a failed attempt.
-    const res = await fetch(url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    // Never read: an error page can hold anything, and nothing of it is kept.
-    await res.body?.cancel().catch(() => {});
-    reason = reasonForStatus(res.status);
-  } catch {
-    // Refused, reset, DNS, TLS or timed out: all the same to the caller.
-    reason = NO_RESPONSE;
-  }
-  // A refused connection fails in milliseconds, a silent port at the timeout: settle both at the
-  // deadline, so the moment the reason appears in the API does not tell them apart either.
-  if (reason === NO_RESPONSE) await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
-  return reason;
-}

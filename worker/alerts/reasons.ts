@@ -8,6 +8,10 @@
 export const NO_RESPONSE = "no response";
 export const REFUSED_BY_POLICY = "refused by the webhook policy";
 export const SITE_DELETED = "site deleted";
+/** The email channel (issue 14): the send_email binding refused the message (e.g. an unverified destination). */
+export const EMAIL_REFUSED = "email not accepted";
+/** The email channel without a send_email binding in this deployment. */
+export const EMAIL_NOT_CONFIGURED = "email not configured";
 
 /**
  * Answers of Cloudflare's proxy when a receiver behind it could not be reached: 521 refused,
@@ -44,6 +48,7 @@ export function readReason(stored: string | null): Reason {
   }
   // "refused: <policy reason>; not sent" before the list.
   if (stored.startsWith("refused")) return { lastError: REFUSED_BY_POLICY, lastStatus: null };
+  if (stored === EMAIL_REFUSED || stored === EMAIL_NOT_CONFIGURED) return { lastError: stored, lastStatus: null };
   if (stored === SITE_DELETED || stored.startsWith("the site no longer exists")) return { lastError: SITE_DELETED, lastStatus: null };
   return { lastError: NO_RESPONSE, lastStatus: null };
 }

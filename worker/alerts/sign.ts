@@ -18,9 +18,13 @@ export interface AlertPayload {
   site: string;
   model?: string;
   trigger: string;
-  lead: { id: string; email: string | null; name: string | null; phone: string | null; score: number; tier: string; code: number };
+  lead: { id: string; email: string | null; identity?: string | null; name: string | null; phone: string | null; score: number; tier: string; code: number };
   events: { type: string; name?: string | null; url?: string | null; ts: number }[];
   ts: number;
+  /** Issue 14, for the other channels (the webhook body leaves them out): the rules that scored most. */
+  why?: { rule: string; points: number; hits: number }[];
+  /** Email triggers: the vehicle of interest from the traits the trigger names (ADF). */
+  vehicle?: { year: string | null; make: string | null; model: string | null };
 }
 
 export async function signature(secret: string, rawBody: string): Promise<string> {
@@ -56,6 +60,8 @@ export function alertText(p: AlertPayload): string {
   return slackEscape(text);
 }
 
+/** The SPEC §7 body, unchanged by issue 14: the channels' extra fields stay out of it. */
 export function webhookBody(p: AlertPayload): string {
-  return JSON.stringify({ ...p, text: alertText(p) });
+  const { why: _why, vehicle: _vehicle, ...spec } = p;
+  return JSON.stringify({ ...spec, text: alertText(p) });
 }

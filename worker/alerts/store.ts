@@ -15,6 +15,8 @@
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import * as store from "../store/alerts";
 import { webhookSecretsOf, type WebhookSecrets } from "../store/sites";
+import type { ChannelKind } from "../scoring/channels";
+import { storedChannel } from "./channels/render";
 import { readReason } from "./reasons";
 export type AlertStatus = "pending" | "delivered" | "failed" | "no_webhook";
 export const ALERT_STATUSES: AlertStatus[] = ["pending", "delivered", "failed", "no_webhook"];
@@ -77,6 +79,10 @@ export interface AlertView {
   model: string;
   lead: { id: string; email: string | null; name: string | null };
   webhook: string | null;
+  /** Issue 14: `webhook` (the signed webhook), `email`, `slack`, `teams`, `google_chat` or `discord`. */
+  channel: ChannelKind;
+  /** The email channel's addresses; null for the others (their URL is `webhook`). */
+  to: string[] | null;
   status: AlertStatus;
   attempts: number;
   /** A reason from the closed list in ./reasons, e.g. "HTTP 500", "no response". */
@@ -89,12 +95,15 @@ export interface AlertView {
 }
 
 function toView(r: store.AlertViewRow): AlertView {
+  const ch = storedChannel(r.channel);
   return {
     id: r.id,
     trigger: r.trigger_id,
     model: r.model,
     lead: { id: r.lead_id, email: r.email, name: r.name },
     webhook: r.webhook,
+    channel: ch?.channel ?? "webhook",
+    to: ch?.channel === "email" ? ch.to : null,
     // Only this module and the outbox write the column, always one of ALERT_STATUSES.
     status: r.status as AlertStatus,
     attempts: r.attempts,
@@ -148,7 +157,9 @@ function currentWebhook(document: string | null, triggerId: string): string | nu
   try {
     const doc = JSON.parse(document) as { triggers?: { id?: unknown; webhook?: unknown }[] };
     const t = Array.isArray(doc.triggers) ? doc.triggers.find((x) => x && x.id === triggerId) : undefined;
-    return typeof t?.webhook === "string" ? t.webhook : null;
+    // A chat channel's address is its `url` (issue 14).
+    const url = typeof t?.webhook === "string" ? t.webhook : (t as { url?: unknown } | undefined)?.url;
+    return typeof url === "string" ? url : null;
   } catch {
     return null;
   }

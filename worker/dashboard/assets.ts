@@ -1,3 +1,5 @@
+import { EDITOR_JS } from "./editor-script";
+
 // The dashboard's stylesheet and its small client script, served by the Worker at
 // /dashboard/assets/app.<hash>.css|js (immutable, cached for a year). External files,
 // not inline blocks, so the CSP can stay `script-src 'self'; style-src 'self'`.
@@ -74,6 +76,22 @@ pre{white-space:pre-wrap;margin:0}
 .sw{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;vertical-align:-1px;margin-right:.3rem}
 .sw.c1{background:var(--ok)}.sw.c0{background:#9ca3af}.sw.pos{background:var(--fit)}
 ul.issues{margin:.4rem 0 0;padding-left:1.2rem}
+.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+.editor{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;align-items:start}
+@media (min-width:1000px){.editor{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}.ed-side{position:sticky;top:.5rem;max-height:calc(100vh - 1rem);overflow:auto}}
+.tabs [role=tab][aria-selected=true]{background:var(--acc);color:#fff}
+fieldset.ve{border:1px solid var(--line);border-radius:8px;margin:0 0 1rem;padding:.5rem .8rem .8rem;min-width:0}
+fieldset.ve>legend{font-weight:700;padding:0 .3rem}
+fieldset.ve-item{border:0;border-top:1px solid var(--line);margin:0;padding:.6rem 0;min-width:0}
+fieldset.ve-item>legend{font-weight:600;font-size:.9rem;padding:0}
+.ve-row{display:flex;flex-wrap:wrap;gap:.5rem .75rem;align-items:flex-end;margin:.25rem 0}
+.fld{display:flex;flex-direction:column;min-width:0;max-width:100%}
+.fld input[type=number]{width:7rem}
+.fld small{display:block;max-width:22rem}
+.fld .pick{margin-top:.25rem;font-size:.85rem}
+.sum{margin:.2rem 0 .4rem}
+button.mini{padding:.25rem .6rem;font-size:.85rem}
+ul.templates{margin:.3rem 0 0;padding-left:1.2rem}
 .pager{display:flex;gap:1rem;margin:1rem 0}
 details summary{cursor:pointer}
 .lead-name{font-weight:600}
@@ -132,5 +150,7 @@ function fnv(s: string): string {
   return (h >>> 0).toString(36);
 }
 
+export { EDITOR_JS };
+export const EDITOR_JS_PATH = `/dashboard/assets/editor.${fnv(EDITOR_JS)}.js`;
 export const CSS_PATH = `/dashboard/assets/app.${fnv(CSS)}.css`;
 export const JS_PATH = `/dashboard/assets/app.${fnv(JS)}.js`;

@@ -5,11 +5,10 @@ import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { every } from "hono/combine";
 import { secureHeaders } from "hono/secure-headers";
 import { KIB, limitBody } from "../http/body";
-import { jsonProblem, parseJson } from "../lib/json";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
 import { qs, enc, type Api } from "./api";
-import { CSS, CSS_PATH, JS, JS_PATH } from "./assets";
+import { CSS, CSS_PATH, EDITOR_JS, EDITOR_JS_PATH, JS, JS_PATH } from "./assets";
 import { clearSession, requireSession, safeNext, siteForKey, startSession } from "./auth";
 import { CSRF_FIELD, sameOrigin, tokenOk } from "./csrf";
 import type { DashEnv } from "./env";
@@ -21,12 +20,16 @@ import { KEY_KINDS, KeysPage, RotateConfirmPage, RotatedPage, TITLES, type KeyKi
 import { EraseConfirmPage, LeadPage, MergeConfirmPage } from "./pages/lead";
 import { LeadsPage } from "./pages/leads";
 import { LoginPage } from "./pages/login";
-import { EditorPage, editorUrl, ModelsPage, STARTER } from "./pages/models";
+import { EditorPage, editorUrl, ModelsPage, PreviewProblems, PreviewView, STARTER } from "./pages/models";
 import { ReviewPage } from "./pages/review";
 import { parseSort } from "./pages/review-sources";
-import { previewModel } from "./preview";
+import { previewText } from "./preview";
+import { isTemplate, TEMPLATES } from "../models/templates";
+import type { Vocabulary } from "../models/vocabulary";
 import { revokeSession, revokeSiteSessions } from "./sessions";
 import type { AlertList, KeysInfo, LeadDetail, LeadList, MergeResult, ModelDetail, ModelList, Report, RotatedKey } from "./types";
+import { TriggerTestResultPage } from "./pages/trigger-test";
+import type { TestResult } from "../alerts/test-send";
 import { shardDb } from "../shards/shards";
 
 /**
@@ -97,6 +100,10 @@ const formString = async (c: Context, name: string): Promise<string> => {
   return typeof v === "string" ? v : "";
 };
 
+/** The edited text's preview under the site's data, or why there is none. */
+const editedPreview = (c: Context<DashEnv>, text: string, currentDocument: unknown | null) =>
+  previewText(shardDb(c.env, c.get("site").shard), c.get("site").id, text, currentDocument, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev", now: Date.now() });
+
 const NOTICES: Record<string, [kind: "ok" | "err" | "info", text: string]> = {
   erased: ["ok", "The lead and its personal data were erased."],
   retried: ["ok", "The alert is being resent."],
@@ -129,6 +136,7 @@ export function dashboard(app: Hono<any>) {
 
   d.get("/assets/:file", (c) => {
     const path = new URL(c.req.url).pathname;
+    if (path === EDITOR_JS_PATH) return c.body(EDITOR_JS, 200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=31536000, immutable" });
     const [body, type] = path === CSS_PATH ? [CSS, "text/css; charset=utf-8"] : path === JS_PATH ? [JS, "text/javascript; charset=utf-8"] : [null, ""];
     if (body === null) return c.text("Not found", 404);
     return c.body(body, 200, { "Content-Type": type, "Cache-Control": "public, max-age=31536000, immutable" });
@@ -274,10 +282,16 @@ export function dashboard(app: Hono<any>) {
     const api = c.get("api");
     const name = c.req.param("name");
     if (!NAME.test(name)) return notFoundPage(c, "A model name is 1–64 letters, digits, _ . or -.");
-    const m = await api<ModelDetail>("GET", `/models/${enc(name)}`);
+    const [m, voc] = await Promise.all([api<ModelDetail>("GET", `/models/${enc(name)}`), api<Vocabulary>("GET", "/vocabulary")]);
+    const vocabulary = voc.data;
     let text = JSON.stringify(m.data ? m.data.document : STARTER, null, 2);
     let note = null;
     let error: string | null = null;
+    const template = c.req.query("template");
+    if (isTemplate(template)) {
+      text = JSON.stringify(TEMPLATES[template].document, null, 2);
+      note = <Msg kind="info">This is the {TEMPLATES[template].title} starter model{m.data ? ", in place of the saved one" : ""}. It is not saved: adjust it, watch the preview, then Save.</Msg>;
+    }
     if (c.req.query("from") === "suggested") {
       const days = daysParam(c.req.query("days"));
       const rep = await api<Report>("GET", "/report" + qs({ model: name, days }));
@@ -294,8 +308,17 @@ export function dashboard(app: Hono<any>) {
       } else error = "The review has no suggested model right now; the current document is shown.";
     }
     return c.html(
-      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} retentionDays={c.get("site").retentionDays} />,
+      <EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={m.data} text={text} notice={note} error={error} saved={c.req.query("saved") === "1"} retentionDays={c.get("site").retentionDays} vocabulary={vocabulary} />,
     );
+  });
+
+  // The editor script's live preview: the preview (or the problems) as an HTML fragment.
+  d.post("/models/:name/preview", async (c) => {
+    const name = c.req.param("name");
+    if (!NAME.test(name)) return c.text("Not found", 404);
+    const current = await c.get("api")<ModelDetail>("GET", `/models/${enc(name)}`);
+    const r = await editedPreview(c, await formString(c, "document"), current.data?.document ?? null);
+    return r.ok ? c.html(<PreviewView p={r.preview} tiers={r.tiers} isNew={!current.data} />) : c.html(<PreviewProblems error={r.error} issues={r.issues} />, 400);
   });
 
   d.post("/models/:name", async (c) => {
@@ -305,27 +328,28 @@ export function dashboard(app: Hono<any>) {
     const text = await formString(c, "document");
     const action = await formString(c, "action");
     const current = await api<ModelDetail>("GET", `/models/${enc(name)}`);
+    const vocabulary = (await api<Vocabulary>("GET", "/vocabulary")).data;
     const page = (extra: Partial<Parameters<typeof EditorPage>[0]>, status: 200 | 400 = 200) =>
-      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} retentionDays={c.get("site").retentionDays} {...extra} />, status);
+      c.html(<EditorPage site={c.get("site")} csrf={c.get("csrf")} name={name} model={current.data} text={text} retentionDays={c.get("site").retentionDays} vocabulary={vocabulary} {...extra} />, status);
 
     if (action === "preview") {
-      // The same checks as the API's body reader (worker/http/body.ts): where the JSON
-      // breaks, and no nesting deep enough to overflow the model parser's stack.
-      const json = parseJson(text);
-      if (!json.ok) return page({ error: `The document is not valid JSON: ${json.message} (line ${json.line}, column ${json.column}).` }, 400);
-      const problem = jsonProblem(json.value);
-      if (problem) return page({ error: "The document is invalid:", issues: [problem] }, 400);
-      const parsed = parseModel(json.value, { allowHttpLocalhost: c.env.ENVIRONMENT === "dev" });
-      if (!parsed.ok) return page({ error: `The model has ${parsed.issues.length} problem(s):`, issues: parsed.issues }, 400);
-      const cur = current.data ? parseModel(current.data.document, { allowHttpLocalhost: true }) : null;
-      const preview = await previewModel(shardDb(c.env, c.get("site").shard), c.get("site").id, parsed.model, cur && cur.ok ? cur.model : null, Date.now());
-      return page({ preview, tiers: Object.keys(parsed.model.tiers) });
+      const r = await editedPreview(c, text, current.data?.document ?? null);
+      return r.ok ? page({ preview: r.preview, tiers: r.tiers }) : page({ error: r.error, issues: r.issues }, 400);
     }
 
     // Save: the API validates; its issues (each with its path) are shown with the user's text kept.
     const put = await api("PUT", `/models/${enc(name)}`, text);
     if (put.ok) return c.redirect(editorUrl(name, { saved: 1 }), 303);
     return page({ error: put.error?.message ?? `The API answered ${put.status}.`, issues: put.error?.issues ?? null }, 400);
+  });
+
+  // The editor's test button (issue 14): the answer on a page of its own.
+  d.post("/models/:name/triggers/:id/test", async (c) => {
+    const name = c.req.param("name");
+    const id = c.req.param("id");
+    const r = await c.get("api")<TestResult>("POST", `/models/${enc(name)}/triggers/${enc(id)}/test`);
+    const error = r.error?.message ?? `The API answered ${r.status}.`;
+    return c.html(<TriggerTestResultPage site={c.get("site")} csrf={c.get("csrf")} name={name} trigger={id} result={r.data ?? null} error={r.ok ? null : error} />, r.ok ? 200 : 400);
   });
 
   // ---- review, install, alerts ----

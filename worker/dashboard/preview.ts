@@ -6,7 +6,8 @@
 import { rowToScoreEvent } from "../ingest/score-models";
 import type { EventRow } from "../store/events/ingest";
 import { recompute, type ScoreEvent } from "../scoring/engine";
-import type { Model } from "../scoring/model";
+import { jsonProblem, parseJson } from "../lib/json";
+import { type ModelIssue, parseModel, type Model } from "../scoring/model";
 import { historiesOf } from "../store/events/queries";
 import { recentLeads } from "../store/leads/queries";
 
@@ -103,4 +104,29 @@ export async function previewModel(db: D1Database, siteId: string, edited: Model
     .map(([tier, d]) => ({ tier, ...d }))
     .sort((a, b) => order.indexOf(b.tier) - order.indexOf(a.tier));
   return { leads: leads.length, truncated, up, down, same, movers, distribution };
+}
+
+export type EditedPreview = { ok: true; preview: Preview; tiers: string[] } | { ok: false; error: string; issues: ModelIssue[] | null };
+
+/**
+ * The editor's text, checked as the API's body reader and model parser check it (where the
+ * JSON breaks, by line and column; no nesting deep enough to overflow the parser's stack;
+ * every model problem with its path), then previewed against the current document.
+ */
+export async function previewText(
+  db: D1Database,
+  siteId: string,
+  text: string,
+  currentDocument: unknown | null,
+  opts: { allowHttpLocalhost: boolean; now: number },
+): Promise<EditedPreview> {
+  const json = parseJson(text);
+  if (!json.ok) return { ok: false, error: `The document is not valid JSON: ${json.message} (line ${json.line}, column ${json.column}).`, issues: null };
+  const problem = jsonProblem(json.value);
+  if (problem) return { ok: false, error: "The document is invalid:", issues: [problem] };
+  const parsed = parseModel(json.value, { allowHttpLocalhost: opts.allowHttpLocalhost });
+  if (!parsed.ok) return { ok: false, error: `The model has ${parsed.issues.length} problem(s):`, issues: parsed.issues };
+  const cur = currentDocument !== null ? parseModel(currentDocument, { allowHttpLocalhost: true }) : null;
+  const preview = await previewModel(db, siteId, parsed.model, cur && cur.ok ? cur.model : null, opts.now);
+  return { ok: true, preview, tiers: Object.keys(parsed.model.tiers) };
 }

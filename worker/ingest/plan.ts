@@ -18,6 +18,7 @@ import type { LeadRow } from "../store/leads/ingest";
 import type { EventRow } from "../store/events/ingest";
 import { scoreRowOf, type ScoreRow } from "../store/scores/ingest";
 import type { AlertWrite } from "../store/alerts-outbox";
+import { channelOf, DEFAULT_VEHICLE_TRAITS, type ChannelSpec } from "../scoring/channels";
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
@@ -150,8 +151,10 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
     for (const f of o.fired) {
       const id = newId();
       alertIds.push(id);
-      const payload = alertPayload(id, site.id, f.triggerId, lead, o, fresh, now);
-      writes.push({ op: "alert", alert: { id, siteId: site.id, leadId: res.targetId, model: o.sm.name, triggerId: f.triggerId, crossing: f.crossing, webhook: f.webhook, payload: JSON.stringify(payload), now } });
+      const channel = channelOf(o.sm.model.triggers.find((t) => t.id === f.triggerId) ?? {});
+      const payload = { ...alertPayload(id, site.id, f.triggerId, lead, o, fresh, now), ...alertDetail(channel, lead, o) };
+      const webhook = channel && "url" in channel ? channel.url : f.webhook;
+      writes.push({ op: "alert", alert: { id, siteId: site.id, leadId: res.targetId, model: o.sm.name, triggerId: f.triggerId, crossing: f.crossing, webhook, channel: channel ? JSON.stringify(channel) : null, payload: JSON.stringify(payload), now } });
     }
   if (catalog.products.length) writes.push({ op: "products", items: catalog.products });
   if (catalog.products.some((p) => !p.url && p.pageUrl)) writes.push({ op: "productUrls", items: catalog.products });
@@ -248,6 +251,31 @@ function catalogChanges(fresh: StoredEvent[], before: Map<string, string[]>, sit
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" && v.trim() ? v.trim().slice(0, 200) : null);
+
+/**
+ * What the channels of issue 14 show beside the SPEC §7 payload (the signed webhook's body leaves
+ * it out): the rules that scored most (why), and for an email trigger the vehicle of interest
+ * from the traits it names (ADF). Only those traits, not the lead's others.
+ */
+function alertDetail(channel: ChannelSpec | null, lead: LeadRow, o: ModelOutcome) {
+  const why = Object.entries(o.result.rules)
+    .filter(([, r]) => r.points > 0)
+    .sort((a, b) => b[1].points - a[1].points || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 3)
+    .map(([rule, r]) => ({ rule, points: r.points, hits: r.hits }));
+  if (channel?.channel !== "email") return { why };
+  let traits: Record<string, unknown> = {};
+  try {
+    traits = JSON.parse(lead.traits) as Record<string, unknown>;
+  } catch {
+    // A row written by hand; the vehicle stays empty.
+  }
+  const names = channel.vehicle ?? DEFAULT_VEHICLE_TRAITS;
+  // A model year is often a number trait.
+  const text = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? String(v) : str(v));
+  const vehicle = { year: text(traits[names.year]), make: text(traits[names.make]), model: text(traits[names.model]) };
+  return { why, vehicle };
+}
 
 /** SPEC §7 payload; built now so the delivery needs no further reads. */
 function alertPayload(id: string, siteId: string, trigger: string, lead: LeadRow, o: ModelOutcome, fresh: StoredEvent[], now: number) {

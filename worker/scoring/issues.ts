@@ -78,8 +78,19 @@ export function zodIssues(
 
 const TOP_ORDER = ["readiness", "tiers", "categories", "rules", "leadType", "triggers", "promos", "exposeScore"];
 
-/** Document order: top-level keys as in SPEC §4, array items by index; otherwise stable. */
+/**
+ * Document order: top-level keys as in SPEC §4, array items by index; otherwise stable.
+ * The same problem found twice (zod's structural pass and the cross-field pass both see a
+ * missing `when`) is listed once: issues are deduplicated by path and message.
+ */
 export function sortIssues(issues: ModelIssue[]): ModelIssue[] {
+  const seen = new Set<string>();
+  issues = issues.filter((i) => {
+    const key = i.path + "\u0000" + i.message;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const rank = (seg: string) => {
     const i = TOP_ORDER.indexOf(seg);
     return i < 0 ? TOP_ORDER.length : i;

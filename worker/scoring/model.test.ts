@@ -54,6 +54,11 @@ describe("parseModel", () => {
     ]);
   });
 
+  it("lists a problem once even when two checks find it (a rule without when)", () => {
+    const r = parseModel({ rules: [{ id: "a", points: 1, when: { event: "chat" } }, { id: "b", points: 2 }] });
+    expect(r.ok ? [] : r.issues).toEqual([{ path: "rules.1.when", message: "required" }]);
+  });
+
   it("makes a two-line model valid with the documented defaults", () => {
     const r = parseModel({ rules: [{ id: "pricing", points: 10, when: { event: "page_view", path: "/pricing" } }] });
     expect(r).toEqual({

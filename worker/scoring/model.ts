@@ -23,6 +23,7 @@
  */
 import * as z from "zod/mini";
 import { checkWebhookUrl } from "../net/webhook-url";
+import { type ChannelSpec, type Digest, checkDigest, checkTriggerChannel, digestSchema, normaliseChannel, triggerChannelFields } from "./channels";
 import { type Condition, type ConditionKind, parseCondition } from "./condition";
 import { type ModelIssue, sortIssues, zodIssues } from "./issues";
 
@@ -60,11 +61,14 @@ export interface Rule {
   limit?: RuleLimit;
 }
 
-export interface Trigger {
+/** `webhook` for the signed webhook (the default); the other channels' fields beside it (./channels). */
+export type Trigger = {
   id: string;
   when: Condition;
   webhook: string | null;
-}
+} & Partial<ChannelSpec>;
+
+export type { ChannelSpec, Digest } from "./channels";
 
 export interface Promo {
   id: string;
@@ -102,6 +106,8 @@ export interface Model {
   triggers: Trigger[];
   promos: Promo[];
   exposeScore: boolean;
+  /** The daily digest email (issue 14), when the model asks for one. */
+  digest?: Digest;
 }
 
 export const MAX_RULES = 500;
@@ -145,6 +151,7 @@ const triggerSchema = z.strictObject({
   id,
   when: z.unknown(),
   webhook: z.optional(z.nullable(z.string())),
+  ...triggerChannelFields,
 });
 
 const promoSchema = z.strictObject({
@@ -177,6 +184,7 @@ const documentSchema = z.strictObject({
   triggers: z.optional(z.array(triggerSchema).check(z.maxLength(100))),
   promos: z.optional(z.array(promoSchema).check(z.maxLength(100))),
   exposeScore: z.optional(z.boolean()),
+  digest: z.optional(digestSchema),
 });
 
 type Raw = Record<string, unknown>;
@@ -286,6 +294,7 @@ export function parseModel(
       const bad = checkWebhookUrl(t.webhook, { allowHttpLocalhost: opts.allowHttpLocalhost === true });
       if (bad) issues.push({ path: `${p}.webhook`, message: bad });
     }
+    checkTriggerChannel(t, p, opts.allowHttpLocalhost === true, issues);
     const cond = parseCondition(t.when, [p, "when"], leadCtx, issues);
     if (cond) triggerWhen.push(cond.when);
   });
@@ -310,6 +319,7 @@ export function parseModel(
     if (cond) promoWhen.push(cond.when);
   });
 
+  checkDigest(input.digest, issues);
   if (issues.length || !parsed.success) return { ok: false, issues: sortIssues(issues) };
 
   const d = parsed.data;
@@ -340,7 +350,7 @@ export function parseModel(
       if (r.limit) rule.limit = { times: r.limit.times, per: r.limit.per };
       return rule;
     }),
-    triggers: (d.triggers ?? []).map((t, i) => ({ id: t.id, when: triggerWhen[i] as Condition, webhook: t.webhook ?? null })),
+    triggers: (d.triggers ?? []).map((t, i) => ({ id: t.id, when: triggerWhen[i] as Condition, webhook: t.webhook ?? null, ...normaliseChannel(t) })),
     promos: (d.promos ?? []).map((p, i) => {
       const promo: Promo = {
         id: p.id,
@@ -354,6 +364,7 @@ export function parseModel(
     }),
     exposeScore: d.exposeScore === true,
   };
+  if (d.digest) model.digest = { to: [...d.digest.to], hour: d.digest.hour, timezone: d.digest.timezone };
   if (d.leadType) model.leadType = { trait: d.leadType.trait, codes: { ...d.leadType.codes } };
   return { ok: true, model };
 }

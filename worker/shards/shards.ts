@@ -28,5 +28,8 @@ export function shardDb(env: ShardBindings, n: number): D1Database {
 /** The directory (sites and keys) lives in the first database. */
 export const directory = (env: ShardBindings): D1Database => env.DB;
 
-/** What alert delivery needs for a site on `db`: the alerts there, the secrets in the directory. */
-export const alertEnv = (env: ShardBindings & { ENVIRONMENT?: string | undefined }, db: D1Database) => ({ DB: db, directory: env.DB, ENVIRONMENT: env.ENVIRONMENT });
+/** What alert delivery needs for a site on `db`: the alerts there, the secrets in the directory, the email binding. */
+export const alertEnv = (
+  env: ShardBindings & { ENVIRONMENT?: string | undefined; EMAIL?: SendEmail | undefined; ALERT_FROM?: string | undefined; PUBLIC_URL?: string | undefined },
+  db: D1Database,
+) => ({ DB: db, directory: env.DB, ENVIRONMENT: env.ENVIRONMENT, EMAIL: env.EMAIL, ALERT_FROM: env.ALERT_FROM, PUBLIC_URL: env.PUBLIC_URL });

@@ -5,7 +5,7 @@ import type { AlertRow, LeadTableRow, ModelTableRow } from "./rows";
 const DUE = `status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?2) AND (claimed_until IS NULL OR claimed_until <= ?2)`;
 
 /** An alert as its claim returns it; `claimed_until` is the lease, and the claim's token. */
-export type ClaimRow = Pick<AlertRow, "id" | "site_id" | "model" | "trigger_id" | "webhook" | "payload" | "attempts"> & { claimed_until: number };
+export type ClaimRow = Pick<AlertRow, "id" | "site_id" | "model" | "trigger_id" | "webhook" | "payload" | "attempts" | "channel"> & { claimed_until: number };
 
 /**
  * One conditional UPDATE … RETURNING: of two workers claiming the same alert,
@@ -16,7 +16,7 @@ export const claimAlert = (db: D1Database, id: string, now: number, leaseUntil: 
     .prepare(
       `UPDATE alerts SET attempts = attempts + 1, claimed_until = ?3
        WHERE id = ?1 AND ${DUE}
-       RETURNING id, site_id, model, trigger_id, webhook, payload, attempts, claimed_until`,
+       RETURNING id, site_id, model, trigger_id, webhook, payload, attempts, claimed_until, channel`,
     )
     .bind(id, now, leaseUntil)
     .first<ClaimRow>();
@@ -58,12 +58,12 @@ export const markNoWebhook = (db: D1Database, id: string, lease: number) =>
 /** An alert with its lead's email and name (from the payload once the lead is gone). */
 export type AlertViewRow = Pick<
   AlertRow,
-  "id" | "trigger_id" | "model" | "lead_id" | "webhook" | "status" | "attempts" | "last_error" | "next_attempt_at" | "created_at" | "delivered_at"
+  "id" | "trigger_id" | "model" | "lead_id" | "webhook" | "status" | "attempts" | "last_error" | "next_attempt_at" | "created_at" | "delivered_at" | "channel"
 > &
   Pick<LeadTableRow, "email" | "name">;
 
 const SELECT_VIEW = `SELECT a.id, a.trigger_id, a.model, a.lead_id, a.webhook, a.status, a.attempts, a.last_error,
-    a.next_attempt_at, a.created_at, a.delivered_at,
+    a.next_attempt_at, a.created_at, a.delivered_at, a.channel,
     coalesce(l.email, json_extract(a.payload, '$.lead.email')) AS email,
     coalesce(l.name, json_extract(a.payload, '$.lead.name')) AS name
   FROM alerts a LEFT JOIN leads l ON l.id = a.lead_id`;

@@ -26,3 +26,4 @@ export type ModelVersionRow = RawRow<typeof schema.modelVersions>;
 export type ConversionRow = RawRow<typeof schema.conversions>;
 export type CoViewRow = RawRow<typeof schema.coViews>;
 export type DailySaltRow = RawRow<typeof schema.dailySalts>;
+export type DigestClaimRow = RawRow<typeof schema.digestClaims>;

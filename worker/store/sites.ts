@@ -125,3 +125,7 @@ export const insertSalt = (db: D1Database, s: DailySaltRow) => db.prepare("INSER
 export const saltOf = (db: D1Database, day: number) => db.prepare("SELECT salt FROM daily_salts WHERE day = ?1").bind(day);
 
 export const deleteSaltsBefore = (db: D1Database, day: number) => db.prepare("DELETE FROM daily_salts WHERE day < ?1").bind(day);
+
+/** A site's name (the vendor of an ADF alert email, the digest's subject). */
+export const siteNameOf = (db: D1Database, siteId: string) =>
+  db.prepare("SELECT name FROM sites WHERE id = ?1").bind(siteId).first<Pick<SiteRow, "name">>();

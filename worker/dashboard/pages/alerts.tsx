@@ -3,6 +3,8 @@ import { qs } from "../api";
 import { Csrf, Layout, leadLabel, Msg, SafeLink, When } from "../layout";
 import type { AlertItem, AlertStatus } from "../types";
 
+const CHANNEL_LABEL: Record<string, string> = { webhook: "Webhook", email: "Email", slack: "Slack", teams: "Teams", google_chat: "Google Chat", discord: "Discord" };
+
 // Failed first: the ones that need the owner.
 const STATUSES: AlertStatus[] = ["failed", "pending", "delivered", "no_webhook"];
 
@@ -42,6 +44,7 @@ export function AlertsPage(p: {
             <tr>
               <th scope="col">Lead</th>
               <th scope="col">Trigger</th>
+              <th scope="col">Channel</th>
               <th scope="col">Status</th>
               <th scope="col" class="num">
                 Attempts
@@ -61,6 +64,10 @@ export function AlertsPage(p: {
                 </td>
                 <td data-label="Trigger">
                   {a.model} / <b>{a.trigger}</b>
+                </td>
+                <td data-label="Channel">
+                  {CHANNEL_LABEL[a.channel] ?? a.channel}
+                  {a.to ? <div class="mut small">{a.to.join(", ")}</div> : null}
                 </td>
                 <td data-label="Status">
                   <span class={`badge s-${a.status}`}>{a.status.replace("_", " ")}</span>

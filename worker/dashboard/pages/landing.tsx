@@ -6,9 +6,18 @@ export interface DemoSite {
   secretKey: string;
 }
 
-const DEMOS: Record<string, { path: string; title: string; tryThis: string }> = {
+const DEMOS: Record<string, { path: string; title: string; tryThis: string; alerts?: { href: string; label: string }[] }> = {
   shop: { path: "/demo/shop/", title: "Shop", tryThis: "Browse a few products and add one to the cart: recommendations and a promo code appear as you warm up." },
-  dealer: { path: "/demo/dealer/", title: "Car dealer", tryThis: "Send the “car I'm interested in” form, then open Directions: past 30 points a test-drive alert fires." },
+  dealer: {
+    path: "/demo/dealer/",
+    title: "Car dealer",
+    tryThis: "Send the “car I'm interested in” form, then open Directions: past 30 points a test-drive alert fires, as a signed webhook, a Slack message and two emails (one for sales, one ADF/XML lead for the dealer's CRM).",
+    // The local receiver (scripts/receiver.mjs) started by `npm start`.
+    alerts: [
+      { href: "http://localhost:8788/inbox", label: "Alert emails: rendered and as ADF/XML" },
+      { href: "http://localhost:8788/", label: "Slack-style message and webhook" },
+    ],
+  },
   saas: { path: "/demo/saas/", title: "SaaS", tryThis: "Read the pricing page and start a trial: the key conversion behaviour makes you hot." },
 };
 
@@ -49,6 +58,15 @@ export function LandingPage(p: { demos: DemoSite[] }) {
                       </p>
                     ) : null}
                     {info ? <p class="small">{info.tryThis}</p> : null}
+                    {info?.alerts ? (
+                      <ul class="small">
+                        {info.alerts.map((l) => (
+                          <li>
+                            <a href={l.href}>{l.label}</a>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : null}
                     <form method="post" action="/dashboard/login">
                       <input type="hidden" name="key" value={d.secretKey} />
                       <button type="submit">Open the dashboard as {info?.title ?? d.name}</button>

@@ -4,7 +4,11 @@ import { qs } from "../api";
 import { Csrf, fmtNum, Layout, leadLabel, Msg, TierBadge, When } from "../layout";
 import type { Preview } from "../preview";
 import type { ModelDetail } from "../types";
+import { TriggerTests } from "./trigger-test";
 import type { ModelInfo } from "../../models/models";
+import { TEMPLATE_NAMES, TEMPLATES } from "../../models/templates";
+import type { Vocabulary } from "../../models/vocabulary";
+import { EDITOR_JS_PATH } from "../assets";
 
 export function ModelsPage(p: { site: { name: string }; csrf: string; models: ModelInfo[]; error?: string | null }) {
   return (
@@ -12,7 +16,14 @@ export function ModelsPage(p: { site: { name: string }; csrf: string; models: Mo
       <h1>Scoring models</h1>
       {p.error ? <Msg kind="err">{p.error}</Msg> : null}
       {p.models.length === 0 ? (
-        <p class="card">No model yet. The first model you create is the site's primary one (its tier drives the hints on your pages).</p>
+        <section class="msg info" aria-labelledby="h-need">
+          <h2 id="h-need">A scoring model is needed</h2>
+          <p>
+            Leads are recorded, but nothing is scored (no tiers, alerts or promo codes) until the site has a model. The first model you create is the site's primary
+            one (its tier drives the hints on your pages). Start from a template and adjust it in the visual editor:
+          </p>
+          <Templates />
+        </section>
       ) : (
         <div class="scroll">
           <table>
@@ -56,8 +67,28 @@ export function ModelsPage(p: { site: { name: string }; csrf: string; models: Mo
         <p id="m-name-help" class="mut small">
           1–64 letters, digits, <code>_ . -</code>, e.g. <code>dealer</code> or <code>b2c-promos</code>.
         </p>
+        {p.models.length ? (
+          <details>
+            <summary>Or start from a template</summary>
+            <Templates />
+          </details>
+        ) : null}
       </form>
     </Layout>
+  );
+}
+
+/** Links that open the editor prefilled with a starter model (not saved until Save). */
+export function Templates(p: { name?: string }) {
+  return (
+    <ul class="templates">
+      {TEMPLATE_NAMES.map((t) => (
+        <li>
+          <a href={editorUrl(p.name ?? t, { template: t })}>{TEMPLATES[t].title}</a>
+          <span class="mut small"> — {TEMPLATES[t].summary}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -89,8 +120,15 @@ export interface EditorView {
   saved?: boolean;
   /** The site's retention (sites.retention_days): how far back a save's rescoring reaches. */
   retentionDays?: number | null;
+  /** What the site's data contains, for the visual editor's pickers (GET /v1/admin/vocabulary). */
+  vocabulary?: Vocabulary | null;
 }
 
+/**
+ * The model editor: a visual editor (built by the editor script from the JSON document, so
+ * both tabs edit the same document) and the JSON textarea as the "Advanced" tab, with the
+ * preview beside them. Without JavaScript the JSON form alone works as before.
+ */
 export function EditorPage(v: EditorView) {
   const path = `/dashboard/models/${encodeURIComponent(v.name)}`;
   const m = v.model;
@@ -105,6 +143,12 @@ export function EditorPage(v: EditorView) {
         {m ? <span class="mut small"> v{m.version}{m.primary ? " · primary" : ""}</span> : <span class="mut small"> (new, not saved yet)</span>}
       </h1>
       {v.notice}
+      {!m && !v.notice ? (
+        <details class="card">
+          <summary>Start from a template (B2B SaaS, B2C shop, car dealer)</summary>
+          <Templates name={v.name} />
+        </details>
+      ) : null}
       {m && (v.saved || m.rescore.status === "running") ? (
         <div class="card" data-progress={`${path}/status`} data-status={m.rescore.status} aria-live="polite">
           {v.saved ? <p class="yes">Saved as version {m.version}.</p> : null}
@@ -123,46 +167,70 @@ export function EditorPage(v: EditorView) {
       {invalid ? (
         <div class="msg err" role="alert" id="model-errors">
           <b>Not saved.</b> {v.error}
-          {v.issues && v.issues.length ? (
-            <ul class="issues">
-              {v.issues.map((i) => (
-                <li>
-                  <code>{i.path || "(document)"}</code>: {i.message}
-                </li>
-              ))}
-            </ul>
-          ) : null}
+          {v.issues && v.issues.length ? <IssueList issues={v.issues} /> : null}
         </div>
       ) : null}
-      <form method="post" action={path} class="card">
-        <Csrf token={v.csrf} />
-        <label for="doc">Model document (JSON)</label>
-        <p class="mut small" id="doc-help">
-          Categories with their maxima first, then rules (see the README's "Scoring models"). Preview shows how the most recent leads would move, without saving.
-        </p>
-        <RescoreNotice days={v.retentionDays ?? null} />
-        <textarea
-          id="doc"
-          name="document"
-          rows={26}
-          spellcheck={false}
-          autocapitalize="off"
-          autocomplete="off"
-          aria-describedby={invalid ? "doc-help rescore-notice model-errors" : "doc-help rescore-notice"}
-          aria-invalid={invalid ? "true" : undefined}
-        >
-          {v.text}
-        </textarea>
-        <div class="row">
-          <button type="submit" name="action" value="save">
-            Save
-          </button>
-          <button type="submit" name="action" value="preview" class="sec">
-            Preview the effect on leads
-          </button>
-        </div>
-      </form>
-      {v.preview ? <PreviewView p={v.preview} tiers={v.tiers ?? []} isNew={!m} /> : null}
+      <div
+        class="editor"
+        id="editor"
+        data-vocab={JSON.stringify(v.vocabulary ?? null)}
+        data-preview={`${path}/preview`}
+        data-autopreview={!m || v.text !== JSON.stringify(m.document, null, 2) ? "1" : undefined}
+      >
+        <form method="post" action={path} class="card ed-main" id="model-form">
+          <Csrf token={v.csrf} />
+          <div role="tablist" aria-label="How to edit the model" class="tabs" id="editor-tabs" hidden>
+            <button type="button" role="tab" id="tab-visual" aria-controls="panel-visual" aria-selected="true" class="sec">
+              Visual editor
+            </button>
+            <button type="button" role="tab" id="tab-json" aria-controls="panel-json" aria-selected="false" tabindex={-1} class="sec">
+              Advanced (JSON)
+            </button>
+          </div>
+          <div role="tabpanel" id="panel-visual" aria-labelledby="tab-visual" hidden></div>
+          <div role="tabpanel" id="panel-json" aria-labelledby="tab-json">
+            <label for="doc">Model document (JSON)</label>
+            <p class="mut small" id="doc-help">
+              Categories with their maxima first, then rules (see the README's "Scoring models"). Preview shows how the most recent leads would move, without saving.
+            </p>
+            <p class="msg err" id="json-error" role="alert" hidden></p>
+            <textarea
+              id="doc"
+              name="document"
+              rows={26}
+              spellcheck={false}
+              autocapitalize="off"
+              autocomplete="off"
+              aria-describedby={invalid ? "doc-help rescore-notice model-errors" : "doc-help rescore-notice"}
+              aria-invalid={invalid ? "true" : undefined}
+            >
+              {v.text}
+            </textarea>
+          </div>
+          <RescoreNotice days={v.retentionDays ?? null} />
+          <div class="row">
+            <button type="submit" name="action" value="save">
+              Save
+            </button>
+            <button type="submit" name="action" value="preview" class="sec">
+              Preview the effect on leads
+            </button>
+          </div>
+        </form>
+        <aside class="ed-side" aria-label="Preview">
+          <p class="sr-only" id="preview-status" aria-live="polite"></p>
+          <div id="preview-slot">
+            {v.preview ? (
+              <PreviewView p={v.preview} tiers={v.tiers ?? []} isNew={!m} />
+            ) : (
+              <section class="card" id="preview-empty">
+                <p class="mut">The preview of how your most recent leads would move appears here as you edit.</p>
+              </section>
+            )}
+          </div>
+        </aside>
+      </div>
+      <TriggerTests name={v.name} model={m} csrf={v.csrf} />
       {m && m.versions.length > 1 ? (
         <details class="card">
           <summary>Versions ({m.versions.length})</summary>
@@ -175,7 +243,34 @@ export function EditorPage(v: EditorView) {
           </ul>
         </details>
       ) : null}
+      <script src={EDITOR_JS_PATH} defer></script>
     </Layout>
+  );
+}
+
+function IssueList(p: { issues: Issue[] }) {
+  return (
+    <ul class="issues">
+      {p.issues.map((i) => (
+        <li>
+          <code>{i.path || "(document)"}</code>: {i.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The live preview's answer when the edited document cannot be previewed (fetched by the editor script). */
+export function PreviewProblems(p: { error: string; issues?: Issue[] | null }) {
+  return (
+    <section class="card" id="preview-problems">
+      <div class="msg err">
+        <p data-summary>
+          <b>No preview yet.</b> {p.error}
+        </p>
+        {p.issues && p.issues.length ? <IssueList issues={p.issues} /> : null}
+      </div>
+    </section>
   );
 }
 
@@ -193,12 +288,12 @@ function RescoreNotice(p: { days: number | null }) {
   );
 }
 
-function PreviewView(p: { p: Preview; tiers: string[]; isNew: boolean }) {
+export function PreviewView(p: { p: Preview; tiers: string[]; isNew: boolean }) {
   const pv = p.p;
   return (
     <section class="card" aria-labelledby="h-preview" id="preview">
       <h2 id="h-preview">Preview: the {pv.leads} most recent leads under the edited model</h2>
-      <p>
+      <p data-summary>
         <b>{pv.up}</b> {pv.up === 1 ? "lead moves" : "leads move"} up, <b>{pv.down}</b> down, {pv.same} stay in their tier
         {p.isNew ? " (a new model: compared with cold)" : ""}.{pv.truncated ? " Stopped early at the preview's event budget." : ""} Nothing is saved yet.
       </p>
