@@ -28,7 +28,8 @@ export default defineConfig(async () => {
         },
       }),
     ],
-    test: { name, include, setupFiles: ["./test/support/apply-migrations.ts"] },
+    // A generous per-test timeout: a shared 2-core machine can stall a D1-heavy test for seconds; speed is measured by the benches.
+    test: { name, include, setupFiles: ["./test/support/apply-migrations.ts"], testTimeout: 30_000 },
   });
   return {
     test: {

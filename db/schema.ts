@@ -55,6 +55,9 @@ export const sites = sqliteTable("sites", {
   // once a day, counted from the end of the last one.
   retentionCursor: text("retention_cursor"),
   retentionDoneAt: integer("retention_done_at"),
+  // Issue 15: events that record a conversion when they arrive, by name, each
+  // with the prop holding its value: {"purchase": {"valueProp": "value"}}.
+  conversionEvents: text("conversion_events", { mode: "json" }).$type<Record<string, { valueProp?: string }>>().notNull().default({}),
 });
 
 export const models = sqliteTable(

@@ -19,9 +19,44 @@ const SNIPPET_HEADERS = `  Content-Type: application/javascript; charset=utf-8
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
 `;
-const HEADERS = `${["/es.js", "/es.personalize.js", "/es.mjs"].map((p) => p + "\n" + SNIPPET_HEADERS).join("")}/demo/*
+const HEADERS = `${["/es.js", "/es.personalize.js", "/es.mjs", "/es.forms.js"].map((p) => p + "\n" + SNIPPET_HEADERS).join("")}/demo/*
   Cache-Control: no-cache
+/favicon.ico
+  Content-Type: image/x-icon
+  Cache-Control: public, max-age=86400
 `;
+
+/**
+ * /favicon.ico (browsers ask for it on every page; a 404 is noise in every
+ * console): a 16×16 32-bit icon, a violet dot, made here so no binary is kept.
+ */
+export function favicon() {
+  const px = Buffer.alloc(16 * 16 * 4);
+  for (let y = 0; y < 16; y++)
+    for (let x = 0; x < 16; x++) {
+      const d = Math.hypot(x - 7.5, y - 7.5);
+      const a = Math.max(0, Math.min(1, 7.5 - d)); // anti-aliased edge
+      px.set([0xd9, 0x28, 0x6d, Math.round(255 * a)], (y * 16 + x) * 4); // BGRA, rows bottom-up (symmetric anyway)
+    }
+  const mask = Buffer.alloc(16 * 4);
+  const bmp = Buffer.alloc(40);
+  bmp.writeUInt32LE(40, 0);
+  bmp.writeInt32LE(16, 4);
+  bmp.writeInt32LE(32, 8); // XOR and AND bitmaps stacked
+  bmp.writeUInt16LE(1, 12);
+  bmp.writeUInt16LE(32, 14);
+  bmp.writeUInt32LE(px.length + mask.length, 20);
+  const head = Buffer.alloc(22);
+  head.writeUInt16LE(1, 2);
+  head.writeUInt16LE(1, 4);
+  head.writeUInt8(16, 6);
+  head.writeUInt8(16, 7);
+  head.writeUInt16LE(1, 10);
+  head.writeUInt16LE(32, 12);
+  head.writeUInt32LE(bmp.length + px.length + mask.length, 14);
+  head.writeUInt32LE(22, 18);
+  return Buffer.concat([head, bmp, px, mask]);
+}
 
 export async function buildAll() {
   await rm(pub, { recursive: true, force: true });
@@ -29,6 +64,7 @@ export async function buildAll() {
   await buildSdk({ outdir: pub });
   if (existsSync(join(root, "demo"))) await cp(join(root, "demo"), join(pub, "demo"), { recursive: true });
   await writeFile(join(pub, "_headers"), HEADERS);
+  await writeFile(join(pub, "favicon.ico"), favicon());
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

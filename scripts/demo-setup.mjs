@@ -13,9 +13,9 @@ export function shopCatalog() {
   return ctx.window.CATALOG.map(({ emoji: _e, ...p }) => ({ ...p, url: `/demo/shop/product.html?id=${encodeURIComponent(p.id)}` }));
 }
 
-async function put(base, key, path, body) {
-  const res = await fetch(base + path, { method: "PUT", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
+async function put(base, key, path, body, method = "PUT") {
+  const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
@@ -26,6 +26,11 @@ export async function setupDemo(base, keys) {
     if (!existsSync(file) || !keys[demo]) continue;
     await put(base, keys[demo].secretKey, `/v1/admin/models/${demo}`, JSON.parse(readFileSync(file, "utf8")));
   }
-  const products = shopCatalog().map((p) => ({ ...p, url: base + p.url }));
+  // Product links on the origin the demo pages are opened on (npm start prints
+  // localhost), so recommendations never mix 127.0.0.1 and localhost.
+  const pages = base.replace("//127.0.0.1:", "//localhost:");
+  const products = shopCatalog().map((p) => ({ ...p, url: pages + p.url }));
   await put(base, keys.shop.secretKey, "/v1/admin/products", { products });
+  // Paying at the shop's checkout (a `purchase` event) is a conversion, with its value.
+  await put(base, keys.shop.secretKey, `/v1/admin/sites/${keys.shop.id}`, { conversionEvents: { purchase: { valueProp: "value" } } }, "PATCH");
 }

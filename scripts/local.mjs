@@ -1,6 +1,7 @@
 // Shared helpers for the local scripts (start, seed, bench, demo traffic).
 import { spawn, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -38,8 +39,16 @@ export function migrateLocal(persistTo, config) {
   return out.join("");
 }
 
+/** Runs SQL on the local directory database, from a private temp file: it may hold secrets, which a command line would show in `ps`. */
 export function sqlLocal(sql, persistTo) {
-  return wrangler(["d1", "execute", "DB", "--local", "--command", sql, ...(persistTo ? ["--persist-to", persistTo] : [])]);
+  const dir = mkdtempSync(join(tmpdir(), "es-sql-"));
+  const file = join(dir, "seed.sql");
+  writeFileSync(file, sql, { mode: 0o600 });
+  try {
+    return wrangler(["d1", "execute", "DB", "--local", "--file", file, ...(persistTo ? ["--persist-to", persistTo] : [])]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Starts `wrangler dev`; resolves once it answers HTTP. */

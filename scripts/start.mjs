@@ -1,7 +1,7 @@
 // `npm start`: a fresh clone to a running EdgeScore in one command, offline and
 // without a Cloudflare account: build the assets, migrate the local D1, seed the
 // demo site, run `wrangler dev` on http://localhost:8787.
-import { copyFileSync, existsSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildAll } from "./build.mjs";
 import { migrateLocal, root, startDev } from "./local.mjs";
@@ -27,7 +27,10 @@ const onLine = (line) => {
   if (receiver) receiver.addEmailFile(file);
   else emailFiles.push(file);
 };
-const dev = await startDev({ port, vars: { DEMO_KEYS: JSON.stringify(keys), PUBLIC_URL: `http://localhost:${port}` }, onLine });
+// The demo keys reach the Worker through .dev.vars (gitignored, local), never
+// on wrangler's command line, where `ps` would show the secret keys to anyone.
+setDevVar("DEMO_KEYS", JSON.stringify(keys));
+const dev = await startDev({ port, vars: { PUBLIC_URL: `http://localhost:${port}` }, onLine });
 await setupDemo(dev.base, keys);
 // The car dealer's webhook receiver: test-drive alerts show up on http://localhost:8788.
 receiver = await startReceiver({ port: 8788, secret: keys.dealer.webhookSecret });
@@ -49,6 +52,14 @@ ${Object.entries(keys)
   Try:         curl -s http://localhost:${port}/v1/admin/leads -H "Authorization: Bearer ${keys.shop.secretKey}"
   Stop:        Ctrl+C
 `);
+/** Sets one NAME='value' line of .dev.vars, keeping the others. */
+function setDevVar(name, value) {
+  const file = join(root, ".dev.vars");
+  const lines = readFileSync(file, "utf8").split("\n").filter((l) => !l.startsWith(name + "="));
+  while (lines.length && lines[lines.length - 1] === "") lines.pop();
+  writeFileSync(file, [...lines, `${name}='${value}'`, ""].join("\n"), { mode: 0o600 });
+}
+
 const stop = () => Promise.all([dev.stop(), receiver.close?.()]).then(() => process.exit(0));
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

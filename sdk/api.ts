@@ -11,17 +11,20 @@
 // Queue: events wait in memory (≤ 100 while consent is pending) and leave in
 // batches of ≤ 20: 1 s after the first, at 20, and on page hide (sendBeacon).
 //
-// Off (no site key, a bot, or Global Privacy Control honoured): consent can
-// never be given, so events stay in the (bounded) memory queue and nothing is
-// sent or stored.
+// Off (no site key, a bot or automation unless data-allow-automation, or Global
+// Privacy Control honoured): consent can never be given, so events stay in the
+// (bounded) memory queue and nothing is sent or stored. Whenever it sends
+// nothing (off, or consent not given) it says why in one console.info line, and
+// it prints the worker's refusal (a 4xx's `error.message`, e.g. an origin not
+// allowed); `data-debug` logs every batch it sends. The words are few: bytes.
 //
 // URLs (event url, ref, session_start referrer) leave the page only as url.ts
 // cleans them; page views follow the cleaned URL. Hints on the page and
 // `recommend` exist only in the personalizing builds (features.ts).
 import { type Attr, isBot } from "./config";
 import type { EdgeScore, Hints } from "./edgescore";
-import { PERSONALIZE } from "./features";
-import { fields, formType } from "./forms";
+import { LAZY_FORMS, PERSONALIZE } from "./features";
+import { onSubmit, type Track } from "./forms";
 import { apply } from "./hints";
 import { touch } from "./session";
 import { recommend } from "./recommend";
@@ -29,7 +32,8 @@ import { addRetry, type Ev, retryable } from "./transport";
 import { clean, keepList } from "./url";
 import { call, cut, J, limit, uid, utm } from "./util";
 
-type Api = EdgeScore & { es?: 1 };
+/** `es`: installed; `t`: the tracker, for the forms part (features.ts). */
+type Api = EdgeScore & { es?: 1; t?: Track };
 
 /** `a`: the options (the script tag's dataset, see config.ts); `origin`: the default API base. */
 export const start = (a: Attr, origin: string): EdgeScore => {
@@ -45,7 +49,8 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   const kp = keepList(a.keepParams);
   // Every URL leaves the page through this (url.ts: secrets in queries and fragments stay home).
   const cl = (u: string) => clean(u, kp);
-  const off = !site || isBot(n) || (a.gpc != null && n.globalPrivacyControl);
+  const off = !site ? "no data-site" : a.allowAutomation == null && isBot(n) ? "automation or bot (data-allow-automation)" : a.gpc != null && n.globalPrivacyControl && "GPC";
+  const log = (x: string) => console.info("EdgeScore: " + x);
   const m: Record<string, string> = {};
   const st = call(() => (a.cookieless != null ? sessionStorage : localStorage));
   // Storage first: another tab may have moved the session on.
@@ -62,6 +67,7 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   let tm: any;
   let hs: string;
   let H: Hints | undefined;
+  let F: unknown;
   // Subscribers; applying the hints to the page (when this build does) is the first.
   const subs: ((h: Hints) => void)[] = PERSONALIZE ? [apply] : [];
   const q: Ev[] = [];
@@ -69,7 +75,7 @@ export const start = (a: Attr, origin: string): EdgeScore => {
   const retries = (): string[] => call(J.parse, g("es_r")) || [];
   const keep = (b: string) => s("es_r", J.stringify(addRetry(retries(), b)));
   const send = (b: string, beacon?: unknown) =>
-    beacon
+    (a.debug != null && log("send " + b), beacon)
       ? call(() => n.sendBeacon(url, b)) || keep(b)
       : fetch(url, { method: "POST", body: b, keepalive: true })
           .then((r): unknown =>
@@ -77,6 +83,7 @@ export const start = (a: Attr, origin: string): EdgeScore => {
               ? keep(b)
               : r.json().then((j) => {
                   const h = j.hints;
+                  j.error && log(j.error.message);
                   // (hs is updated by the comparison)
                   if (h && hs != (hs = J.stringify(h))) {
                     H = h;
@@ -134,6 +141,7 @@ export const start = (a: Attr, origin: string): EdgeScore => {
     })) as Api;
   if (prev && prev.es) return prev;
   C = !off && (C == "1" || (a.consent == null && C != "0"));
+  C || log("off, " + (off || "no consent"));
   es.es = 1;
   w.edgescore = es;
   // Tiered elements stay hidden until the tier is known, also those parsed or
@@ -159,12 +167,13 @@ export const start = (a: Attr, origin: string): EdgeScore => {
     on("popstate", pv);
     on("hashchange", pv);
   }
-  on("submit", (e: Event) => {
-    const f = e.target as HTMLFormElement;
-    const n = f.dataset.esEvent;
-    // An email field also identifies the visitor (before the form's event).
-    n != null && tr(formType(n), fields(f, (email) => tr("identify", { email })), n || "form");
-  });
+  if (LAZY_FORMS) {
+    // The part (es.forms.js) registers onSubmit with this tracker.
+    es.t = tr;
+    const lf = () => F || (F = call(() => d.head.appendChild(Object.assign(d.createElement("script"), { src: origin + "/es.forms.js" }))));
+    d.querySelector("[data-es-event]") && lf();
+    on("focusin", (e: Event) => (e.target as Element).closest("[data-es-event]") && lf());
+  } else on("submit", onSubmit(tr));
   on("click", (e: Event) => {
     const el = (e.target as Element).closest<HTMLElement>("[data-es-chat]");
     if (el) tr("chat", { label: el.dataset.esChat || el.textContent });

@@ -4,7 +4,9 @@
 // same shape: `a.site`, `a.api`, `a.consent != null` (documented as
 // data-consent="required"; any value requires consent), `a.cookieless != null`,
 // `a.spa == "off"`, `a.gpc != null` (documented as data-gpc="honor": honour
-// Global Privacy Control), `a.keepParams` (query parameter names, see url.ts).
+// Global Privacy Control), `a.keepParams` (query parameter names, see url.ts),
+// `a.debug != null` (log each batch sent), `a.allowAutomation != null` (run
+// under automation / for bots: end-to-end tests only).
 import type { Options } from "./edgescore";
 
 export interface Attr {
@@ -20,6 +22,8 @@ export const fromOptions = (o: Options): Attr => ({
   spa: o.spa === false ? "off" : null,
   gpc: o.gpc ? "honor" : null,
   keepParams: (o.keepParams || []).join(),
+  debug: o.debug ? "" : null,
+  allowAutomation: o.allowAutomation ? "" : null,
 });
 
 /** Automation (navigator.webdriver) or a crawler / headless user agent. */

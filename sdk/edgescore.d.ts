@@ -99,6 +99,13 @@ export interface Options {
    * secret). The script tag's `data-keep-params="page,sort"`.
    */
   keepParams?: string[];
+  /** Log every batch sent to the console (`data-debug`). */
+  debug?: boolean;
+  /**
+   * Run under automation (navigator.webdriver) and for bot-like user agents
+   * (`data-allow-automation`): for end-to-end tests of your pages; never in production.
+   */
+  allowAutomation?: boolean;
 }
 
 declare global {

@@ -8,3 +8,11 @@
 declare const ES_PERSONALIZE: boolean | undefined;
 
 export const PERSONALIZE: boolean = typeof ES_PERSONALIZE == "undefined" || ES_PERSONALIZE;
+
+// - es.js and es.personalize.js load form capture (forms.ts, ~300 B gzip) as
+//   a part of their own, public/es.forms.js, only on pages that have a
+//   `data-es-event` element (at start, or when one gets focus: a form is
+//   focused before it is submitted); es.mjs has it inline.
+declare const ES_LAZY_FORMS: boolean | undefined;
+
+export const LAZY_FORMS: boolean = typeof ES_LAZY_FORMS != "undefined" && ES_LAZY_FORMS;

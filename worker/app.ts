@@ -21,6 +21,7 @@ import { sitesRoutes } from "./routes/sites";
 import { siteMoves } from "./routes/site-moves";
 import { triggerTestRoutes } from "./routes/trigger-test";
 import { vocabularyRoutes } from "./routes/vocabulary";
+import { siteSettingsRoutes } from "./routes/site-settings";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -32,11 +33,13 @@ export function createApp() {
   // here; the site-key routes below, once the key is checked (an unknown caller gets no
   // body read, and the in-process dashboard's Request is recognized before it is replaced).
   app.use("/v1/*", except("/v1/admin/*", limitBody(MAX_BODY_BYTES)));
-  app.use("/v1/admin/sites/*", limitBody(MAX_BODY_BYTES));
+  // (PATCH /v1/admin/sites/:id caps its body after the key check, as the site-key routes do.)
+  app.use("/v1/admin/sites/*", except((c) => c.req.method === "PATCH", limitBody(MAX_BODY_BYTES)));
   app.route("/v1/collect", collect);
   app.route("/v1", publicRoutes);
   app.route("/v1/admin/sites", sitesRoutes);
   app.route("/v1/admin/sites", siteMoves);
+  app.route("/v1/admin/sites", siteSettingsRoutes);
 
   const admin = new Hono<AppEnv>();
   admin.use("*", requireSecretKey);

@@ -10,6 +10,9 @@ window.CATALOG = [
   { id: "beanie", name: "Merino beanie", category: "hats", price: 24, emoji: "🧢" },
   { id: "backpack", name: "Day backpack", category: "bags", price: 79, emoji: "🎒" },
 ];
+/** Why a product is recommended, in words (the API's reason codes: viewed-together, category, popular). */
+window.reasonText = (reason, category) =>
+  reason === "viewed-together" ? "Often viewed together" : reason === "category" ? "More " + (category ? "in " + category : "like this") : reason === "popular" ? "Popular right now" : String(reason || "");
 window.productUrl = (id) => `/demo/shop/product.html?id=${encodeURIComponent(id)}`;
 window.cart = {
   get: () => JSON.parse(localStorage.getItem("demo-cart") || "[]"),

@@ -23,17 +23,37 @@ let base = "";
 let tmp = "";
 let dev: { stop(): Promise<void> } | undefined;
 let browser: (Browser & { cleanup(): Promise<void> }) | undefined;
+let keys: Record<"shop" | "dealer" | "saas", { id: string; secretKey: string }>;
+let api = "";
 
-describe.skipIf(!run)("the demo shop in Chromium", () => {
+/** The admin API as the demo site's owner (its secret key from seedDemoSites). */
+async function adminGet<T>(demo: keyof typeof keys, path: string): Promise<T> {
+  const res = await fetch(api + "/v1/admin" + path, { headers: { authorization: `Bearer ${keys[demo].secretKey}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+async function until<T>(f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  for (const end = Date.now() + ms; ; ) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+type LeadRow = { id: string; email: string | null; score: number; tier: string };
+type Detail = { lead: { traits: Record<string, unknown>; converted: boolean }; conversions: { value: number | null }[]; scores: { score: number; tier: string }[] };
+
+describe.skipIf(!run)("the demo shop (and, issue 15, the SaaS demo) in Chromium", () => {
   beforeAll(async () => {
     await buildAll();
     tmp = mkdtempSync(join(tmpdir(), "es-shop-"));
     migrateLocal(tmp);
     const port = await freePort();
-    const keys = seedDemoSites(tmp, port);
+    keys = seedDemoSites(tmp, port);
     dev = await startDev({ port, persistTo: tmp, vars: { ADMIN_TOKEN: "shop-e2e" }, stdio: "ignore" });
     base = `http://localhost:${port}`;
-    await setupDemo(`http://127.0.0.1:${port}`, keys);
+    api = `http://127.0.0.1:${port}`;
+    await setupDemo(api, keys);
     browser = await launch();
   });
   afterAll(async () => {
@@ -54,10 +74,14 @@ describe.skipIf(!run)("the demo shop in Chromium", () => {
     await page.goto(`${base}/demo/shop/product.html?id=trail-boots`);
     // Recommendations come from the worker: never the product on the page, each with a reason.
     await page.waitForSelector("#recs .rec", { timeout: 15_000 });
-    const recs = await page.$$eval("#recs .rec", (els) => els.map((e) => ({ id: e.getAttribute("data-id"), reason: e.querySelector(".reason")?.textContent })));
+    const recs = await page.$$eval("#recs .rec", (els) =>
+      els.map((e) => ({ id: e.getAttribute("data-id"), reason: e.querySelector(".reason")?.getAttribute("data-reason"), text: e.querySelector(".reason")?.textContent })),
+    );
     expect(recs.length).toBe(4);
     expect(recs.map((r) => r.id)).not.toContain("trail-boots");
     expect(recs.every((r) => ["viewed-together", "category", "popular"].includes(r.reason ?? ""))).toBe(true);
+    // Issue 15: the reason in words, never the API's code word.
+    expect(recs.every((r) => /^(Often viewed together|More in .+|Popular right now)$/.test(r.text ?? ""))).toBe(true);
 
     await page.click("#add");
     // session_start 3 + product view 4 + cart 10 = 17: warm (15), so the welcome promo's code shows.
@@ -120,6 +144,61 @@ describe.skipIf(!run)("the demo shop in Chromium", () => {
     expect(dialogs).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it("issue 15: the shop's checkout records a conversion with the order's value (the site's conversion event `purchase`)", async () => {
+    const page: Page = await (await browser!.newContext({ userAgent: UA })).newPage();
+    await page.goto(`${base}/demo/shop/product.html?id=trail-boots`);
+    await page.click("#add");
+    await page.goto(`${base}/demo/shop/checkout.html`);
+    const email = `buyer-${Date.now()}@example.com`;
+    await page.fill("input[name=email]", email);
+    await page.click("#checkout button");
+    await page.waitForSelector("text=Thanks! Order placed.");
+    const lead = await until(async () => (await adminGet<{ leads: LeadRow[] }>("shop", `/leads?q=${encodeURIComponent(email)}`)).leads[0]);
+    await expect.poll(async () => (await adminGet<Detail>("shop", `/leads/${lead.id}`)).conversions.length, { timeout: 20_000, interval: 500 }).toBe(1);
+    const detail = await adminGet<Detail>("shop", `/leads/${lead.id}`);
+    expect(detail.lead.converted).toBe(true);
+    const boots = (await adminGet<{ products: { id: string; price: number }[] }>("shop", "/products")).products.find((p) => p.id == "trail-boots")!;
+    expect(detail.conversions[0]!.value).toBe(boots.price);
+  }, 90_000);
+
+  it("issue 15: the SaaS demo reaches hot from its own pages: pricing, then a CFO of an 11-200 team starts a trial", async () => {
+    const page: Page = await (await browser!.newContext({ userAgent: UA })).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${base}/demo/saas/`);
+    await expect.poll(() => page.textContent("#tier"), { timeout: 15_000 }).toBe("cold");
+    await page.goto(`${base}/demo/saas/pricing.html`);
+    // The pricing page's "Start a free trial" link lands on the trial form (#trial exists).
+    await Promise.all([page.waitForURL(/\/demo\/saas\/(index\.html)?#trial$/, { waitUntil: "commit" }), page.click("a[href='index.html#trial']")]);
+    await page.waitForSelector("form#trial");
+    const email = `cfo-${Date.now()}@example.com`;
+    await page.fill("#trial input[name=email]", email);
+    await page.selectOption("#trial select[name=company_size]", "mid");
+    await page.fill("#trial input[name=role]", "CFO");
+    await page.fill("#trial input[name=password]", "hunter2hunter2");
+    await Promise.all([page.waitForURL(/\/demo\/saas\/welcome/, { waitUntil: "commit" }), page.click("#trial button")]);
+    // 2+10+2+25 interest, company size +25 and the CFO role +25 from the form's traits: hot (60).
+    await expect.poll(() => page.textContent("#tier"), { timeout: 20_000 }).toBe("hot");
+    expect(await page.isVisible(".offer[data-es-tier=hot]")).toBe(true);
+    const lead = (await adminGet<{ leads: LeadRow[] }>("saas", `/leads?q=${encodeURIComponent(email)}`)).leads[0]!;
+    expect(lead.tier).toBe("hot");
+    const detail = await adminGet<Detail>("saas", `/leads/${lead.id}`);
+    expect(detail.lead.traits).toMatchObject({ email, company_size: "mid", role: "CFO" });
+    expect(JSON.stringify(detail)).not.toContain("hunter2");
+    expect(errors).toEqual([]);
+  }, 90_000);
+
+  it("issue 15: the SaaS chat button answers the visitor, and /favicon.ico is served", async () => {
+    const page: Page = await (await browser!.newContext({ userAgent: UA })).newPage();
+    await page.goto(`${base}/demo/saas/pricing.html`);
+    expect(await page.isVisible("#chat-status")).toBe(false);
+    await page.click("button[data-es-chat]");
+    expect(await page.textContent("#chat-status")).toMatch(/^Thanks! A teammate will answer here shortly/);
+    const icon = await page.request.get(`${base}/favicon.ico`);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()["content-type"]).toBe("image/x-icon");
+  }, 60_000);
 });
 
 describe("the demo pages' source", () => {

@@ -326,4 +326,49 @@ describe.skipIf(!run)("snippet in Chromium", () => {
       await bot.cleanup();
     }
   });
+
+  it("issue 15: under automation it prints its one line; data-allow-automation makes it run (Playwright as is)", async () => {
+    const bot = await launch({ automation: true });
+    try {
+      const ctx = await bot.newContext();
+      const page = await ctx.newPage();
+      const info: string[] = [];
+      page.on("console", (m) => m.type() == "info" && info.push(m.text()));
+      await page.goto(dev.page("/bot-explained", `<!doctype html><title>Bot</title>${dev.tag()}`));
+      await until(async () => info.length > 0);
+      await sleep(1500);
+      expect(info).toEqual(["EdgeScore: off, automation or bot (data-allow-automation)"]);
+
+      const allowed = await ctx.newPage();
+      const lines: string[] = [];
+      allowed.on("console", (m) => m.type() == "info" && lines.push(m.text()));
+      await allowed.goto(dev.page("/bot-allowed", `<!doctype html><title>Allowed</title>${dev.tag("data-allow-automation data-debug")}`));
+      const v = await until(() => visitorOf(allowed));
+      const evs = await until(async () => {
+        const e = await eventsOf(v);
+        return e.length >= 2 && e;
+      });
+      expect(evs.map((e) => e.type)).toEqual(["session_start", "page_view"]);
+      // data-debug: the batch it sent, as sent
+      expect(lines.some((l) => l.startsWith("EdgeScore: send ") && JSON.parse(l.slice(16)).visitor == v)).toBe(true);
+    } finally {
+      await bot.cleanup();
+    }
+  }, 90_000);
+
+  it("issue 15: on an origin the site does not allow it prints the worker's reason (origin, exact match) and stores nothing", async () => {
+    // localhost and 127.0.0.1 are different origins: the site allows only the second.
+    const url = dev.page("/refused", `<!doctype html><title>Refused</title>${dev.tag()}`).replace("127.0.0.1", "localhost");
+    const page = await newPage();
+    const info: string[] = [];
+    page.on("console", (m) => m.type() == "info" && info.push(m.text()));
+    await page.goto(url);
+    const line = await until(async () => info.find((l) => /allowed origins/.test(l)));
+    expect(line).toBe(
+      `EdgeScore: Origin "${new URL(url).origin}" is not in this site's allowed origins; they match exactly (scheme, host and port). Add it in the dashboard (Setup) or with PATCH /v1/admin/sites/:id {"origins": [...]}.`,
+    );
+    expect(info).toHaveLength(1);
+    const v = await visitorOf(page);
+    expect(await dev.sql(`select id from events where visitor_id = '${v}'`)).toEqual([]);
+  }, 90_000);
 });

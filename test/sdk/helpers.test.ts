@@ -138,7 +138,9 @@ describe("bots and options", () => {
     const a = fromOptions({ site: "pk_x", consent: "required", cookieless: true, spa: false, gpc: true });
     expect([a.site, a.consent, a.cookieless, a.spa, a.gpc, a.api]).toEqual(["pk_x", "required", "", "off", "honor", undefined]);
     const b = fromOptions({ site: "pk_x" });
-    expect([b.consent, b.cookieless, b.spa, b.gpc]).toEqual([null, null, null, null]);
+    expect([b.consent, b.cookieless, b.spa, b.gpc, b.debug, b.allowAutomation]).toEqual([null, null, null, null, null, null]);
+    const c = fromOptions({ site: "pk_x", debug: true, allowAutomation: true });
+    expect([c.debug, c.allowAutomation]).toEqual(["", ""]);
   });
 });
 
@@ -181,16 +183,49 @@ describe("forms", () => {
       <textarea name="msg">hi</textarea>
       <input name="empty" value="">
     </form>`;
-    const emails: string[] = [];
-    const p = fields(document.querySelector("form")!, (e) => emails.push(e));
+    const ids: Record<string, string>[] = [];
+    const p = fields(document.querySelector("form")!, (t) => ids.push(t));
     expect(p).toEqual({ email: " ann@example.com ", company: "Acme", plan: "pro", size: "m", msg: "hi" });
-    expect(emails).toEqual(["ann@example.com"]);
+    expect(ids).toEqual([{ email: "ann@example.com" }]);
   });
   it("finds no email without an email field", () => {
     document.body.innerHTML = `<form><input name="name" value="Ann"><input name="email" value="not-an-email"></form>`;
-    const emails: string[] = [];
-    expect(fields(document.querySelector("form")!, (e) => emails.push(e))).toEqual({ name: "Ann", email: "not-an-email" });
-    expect(emails).toEqual([]);
+    const ids: Record<string, string>[] = [];
+    expect(fields(document.querySelector("form")!, (t) => ids.push(t))).toEqual({ name: "Ann", email: "not-an-email" });
+    expect(ids).toEqual([]);
+  });
+  it("issue 15: data-es-trait fields and the form's data-es-traits list become traits, with the email, in one identify", () => {
+    document.body.innerHTML = `<form data-es-event="trial_signup" data-es-traits="role, plan">
+      <input name="email" type="email" value="ann@example.com">
+      <select name="size" data-es-trait="company_size"><option value="51-200" selected>51-200</option></select>
+      <input name="role" value="cfo">
+      <input name="plan" type="radio" value="free"><input name="plan" type="radio" value="pro" checked>
+      <input name="notes" value="hello">
+    </form>`;
+    const ids: Record<string, string>[] = [];
+    const p = fields(document.querySelector("form")!, (t) => ids.push(t));
+    expect(ids).toEqual([{ email: "ann@example.com", company_size: "51-200", role: "cfo", plan: "pro" }]);
+    // the fields stay the event's props too
+    expect(p).toMatchObject({ size: "51-200", role: "cfo", notes: "hello" });
+  });
+  it("issue 15: never a trait from a password, hidden or card-number field, however it is marked", () => {
+    document.body.innerHTML = `<form data-es-traits="pw token notes cc">
+      <input name="pw" type="password" value="hunter2" data-es-trait="password">
+      <input name="token" type="hidden" value="tok" data-es-trait="token">
+      <input name="notes" value="4111 1111 1111 1111" data-es-trait="notes">
+      <input name="cc" autocomplete="cc-number" value="5555">
+      <input name="company" value="Acme" data-es-trait="company">
+    </form>`;
+    const ids: Record<string, string>[] = [];
+    const p = fields(document.querySelector("form")!, (t) => ids.push(t));
+    expect(ids).toEqual([{ company: "Acme" }]);
+    expect(JSON.stringify([p, ids])).not.toMatch(/hunter2|tok|4111|5555/);
+  });
+  it("issue 15: no identify when the form names neither an email nor a trait", () => {
+    document.body.innerHTML = `<form data-es-traits=""><input name="q" value="boots"></form>`;
+    const ids: Record<string, string>[] = [];
+    fields(document.querySelector("form")!, (t) => ids.push(t));
+    expect(ids).toEqual([]);
   });
 });
 

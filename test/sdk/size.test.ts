@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain .mjs build script without types
 import { buildSdk, VARIANTS } from "../../scripts/build-sdk.mjs";
 
-type Variant = { file: string; personalize: boolean; budget: number };
+type Variant = { file: string; personalize: boolean; lazyForms: boolean; part?: boolean; budget: number };
 const variants = VARIANTS as Variant[];
 const src: Record<string, string> = {};
 beforeAll(async () => {
@@ -19,6 +19,14 @@ it("public/es.js is ≤ 2,048 bytes gzip", () => {
   const es = variants.find((v) => v.file == "es.js")!;
   expect(es.budget).toBe(2048);
   expect(gzipSync(src["es.js"]!, { level: 9 }).length).toBeLessThanOrEqual(2048);
+});
+
+it("es.js and es.personalize.js load form capture as a part (es.forms.js); es.mjs has it inline", () => {
+  for (const v of variants.filter((v) => !v.part)) {
+    expect(src[v.file]!.includes("/es.forms.js"), v.file).toBe(v.lazyForms);
+    expect(src[v.file]!.includes("iban"), v.file).toBe(!v.lazyForms);
+  }
+  expect(src["es.forms.js"]).toContain("iban");
 });
 
 describe.each(variants)("$file", (v) => {
@@ -39,6 +47,7 @@ describe.each(variants)("$file", (v) => {
   it("finding 5: never puts the visitor in a URL; ids come from crypto.getRandomValues", () => {
     expect(src[v.file]).not.toMatch(/visitor=/);
     expect(src[v.file]).not.toMatch(/Math\.random/);
-    expect(src[v.file]).toContain("crypto.getRandomValues");
+    // (a part makes no ids)
+    if (!v.part) expect(src[v.file]).toContain("crypto.getRandomValues");
   });
 });

@@ -500,3 +500,87 @@ describe("consent, bots and privacy", () => {
     expect(sent.filter((s) => !s.body.site)).toHaveLength(0);
   });
 });
+
+describe("issue 15: a snippet that explains itself", () => {
+  let logged: string[] = [];
+  const lines = () => logged;
+  const info = { mockClear: () => (logged = []) };
+  beforeEach(() => {
+    logged = [];
+    vi.spyOn(console, "info").mockImplementation((x: unknown) => void logged.push(String(x)));
+  });
+  afterEach(() => vi.restoreAllMocks());
+  const withWebdriver = async (f: () => Promise<void>) => {
+    Object.defineProperty(navigator, "webdriver", { configurable: true, get: () => true });
+    try {
+      await f();
+    } finally {
+      Object.defineProperty(navigator, "webdriver", { configurable: true, get: () => false });
+    }
+  };
+
+  it("says once why it stays off under automation, and runs with data-allow-automation", async () => {
+    await withWebdriver(async () => {
+      boot();
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(mine()).toHaveLength(0);
+      expect(lines()).toEqual(["EdgeScore: off, automation or bot (data-allow-automation)"]);
+      site += "b";
+      info.mockClear();
+      boot({ allowAutomation: "" });
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(events().map((e) => e.type)).toEqual(["session_start", "page_view"]);
+      expect(lines()).toEqual([]);
+    });
+  });
+
+  it("says why for a pending consent, Global Privacy Control and a missing site key; nothing when it runs", async () => {
+    boot({ consent: "required" });
+    boot({ site: null });
+    Object.defineProperty(navigator, "globalPrivacyControl", { configurable: true, get: () => true });
+    try {
+      boot({ gpc: "honor" });
+    } finally {
+      Object.defineProperty(navigator, "globalPrivacyControl", { configurable: true, get: () => undefined });
+    }
+    site += "ok";
+    boot();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lines()).toEqual(["EdgeScore: off, no consent", "EdgeScore: off, no data-site", "EdgeScore: off, GPC"]);
+  });
+
+  it("prints the worker's refusal (an origin not allowed) and does not keep the batch for a retry", async () => {
+    respond = async () => ({
+      status: 403,
+      json: async () => ({ error: { code: "origin_not_allowed", message: "Origin http://x.test is not one of this site's allowed origins." } }),
+    });
+    boot();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(mine()).toHaveLength(1);
+    expect(lines()).toEqual(["EdgeScore: Origin http://x.test is not one of this site's allowed origins."]);
+    expect(JSON.parse(localStorage.getItem("es_r") || "[]")).toEqual([]);
+  });
+
+  it("data-debug logs every batch it sends, beacons included", async () => {
+    const es = boot({ debug: "" });
+    await vi.advanceTimersByTimeAsync(1000);
+    es("track", "later");
+    window.dispatchEvent(new Event("pagehide"));
+    expect(mine().map((s) => s.via)).toEqual(["fetch", "beacon"]);
+    const logged = lines().map((l) => JSON.parse(l.replace(/^EdgeScore: send /, "")));
+    expect(logged).toEqual(mine().map((s) => s.body));
+  });
+
+  it("a form's trait fields go out as one identify before the form's event", async () => {
+    boot();
+    document.body.innerHTML = `<form data-es-event="trial_signup" data-es-traits="role"><input name="email" type="email" value="ann@example.com"><select name="size" data-es-trait="company_size"><option value="51-200" selected>x</option></select><input name="role" value="cfo"><input name="password" type="password" value="hunter2" data-es-trait="pw"></form>`;
+    document.querySelector("form")!.dispatchEvent(new Event("submit", { bubbles: true, cancelable: true }));
+    await vi.advanceTimersByTimeAsync(1000);
+    const evs = events().filter((e) => e.type == "identify" || e.type == "trial_signup");
+    expect(evs.map((e) => [e.type, e.props])).toEqual([
+      ["identify", { email: "ann@example.com", company_size: "51-200", role: "cfo" }],
+      ["trial_signup", { email: "ann@example.com", size: "51-200", role: "cfo" }],
+    ]);
+    expect(JSON.stringify(mine())).not.toMatch(/hunter2/);
+  });
+});

@@ -33,3 +33,23 @@ describe("GET /es.js", () => {
     expect(await res.text()).toContain("/v1/recommendations");
   });
 });
+
+describe("GET /favicon.ico (issue 15)", () => {
+  it("is served as an icon, not a 404 on every page", async () => {
+    const res = await env.ASSETS.fetch("https://edgescore.test/favicon.ico");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/x-icon");
+    const b = new Uint8Array(await res.arrayBuffer());
+    // ICONDIR: reserved 0, type 1 (icon), one image of 16×16
+    expect([...b.slice(0, 8)]).toEqual([0, 0, 1, 0, 1, 0, 16, 16]);
+  });
+});
+
+describe("the SaaS demo's pages (issue 15)", () => {
+  it("the pricing page's #trial link has its target, and the trial form maps its fields to traits", async () => {
+    const pricing = await (await env.ASSETS.fetch("https://edgescore.test/demo/saas/pricing.html")).text();
+    expect(pricing).toContain('href="index.html#trial"');
+    const index = await (await env.ASSETS.fetch("https://edgescore.test/demo/saas/index.html")).text();
+    expect(index).toMatch(/<form id="trial" data-es-event="trial_signup" data-es-traits="company_size role"/);
+  });
+});

@@ -132,7 +132,9 @@ describe("POST /v1/collect", () => {
     expect((await collect({ ...body, site: "pk_nope" })).status).toBe(401);
     const foreign = await collect(body, { origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
-    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+    // Issue 15: the refusal itself is readable by that page (the snippet prints why); it holds nothing else.
+    expect(foreign.headers.get("access-control-allow-origin")).toBe("https://evil.example");
+    expect(((await foreign.json()) as { error: { code: string } }).error.code).toBe("origin_not_allowed");
     expect((await collect(body, { origin: null })).status).toBe(403);
     expect(await countRows("events")).toBe(0);
   });

@@ -547,7 +547,8 @@ describe("dashboard pages", () => {
     const confirm = await form(`/dashboard/leads/${claimer}/merge`, { _csrf: token, into: other }, { cookie });
     expect(confirm.status).toBe(200);
     const ch = await confirm.text();
-    expect(ch).toContain("Merge " + claimer + " into Olga Owner?");
+    // (an anonymous lead is labelled, not shown as its raw id: issue 15)
+    expect(ch).toContain("Merge Anonymous #" + claimer.slice(-4) + " into Olga Owner?");
     expect(ch).toContain("Nothing verified that claim");
     expect(ch).toContain('name="confirm" value="yes"');
     expect((await admin(`/leads/${claimer}`, keys.secretKey)).status).toBe(200);

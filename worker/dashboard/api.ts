@@ -23,7 +23,7 @@ export interface ApiResult<T> {
   missing: boolean;
 }
 
-export type Api = <T = unknown>(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: string) => Promise<ApiResult<T>>;
+export type Api = <T = unknown>(method: "GET" | "PUT" | "POST" | "PATCH" | "DELETE", path: string, body?: string) => Promise<ApiResult<T>>;
 
 export function apiClient(app: Hono<any>, c: Context, site: Site): Api {
   return async <T>(method: string, path: string, body?: string): Promise<ApiResult<T>> => {

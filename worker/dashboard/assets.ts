@@ -13,6 +13,12 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg);overflow-wrap:anywhere}
 a{color:var(--acc)}
 a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,textarea:focus-visible,summary:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+.steps{padding:0;list-style:none}
+.firstev{padding:.6rem .8rem;border-radius:6px;font-weight:600}
+.firstev.wait{background:#fff7ed;color:#9a3412}
+.firstev.ok{background:#ecfdf5;color:var(--ok)}
+dl.keys dt{font-weight:600;margin-top:.6rem}
+dl.keys dd{margin:0}
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:9}
 .skip:focus{left:.5rem;top:.5rem}
 header.top{background:#111827;color:#fff}
@@ -134,6 +140,14 @@ if(p&&window.fetch){
   if(s.status!=="done")setTimeout(tick,1000);
  },function(){setTimeout(tick,3000);});};
  if(p.getAttribute("data-status")!=="done")setTimeout(tick,700);
+}
+var fe=document.querySelector("[data-first-event]");
+if(fe&&window.fetch&&fe.getAttribute("data-done")!=="1"){
+ var poll=function(){fetch(fe.getAttribute("data-first-event"),{credentials:"same-origin",headers:{accept:"application/json"}}).then(function(r){return r.ok?r.json():null;}).then(function(s){
+  if(s&&s.received){fe.className="firstev ok";fe.setAttribute("data-done","1");fe.textContent="\u2713 Your first event arrived: the lead is in. Next: a scoring model.";}
+  else setTimeout(poll,2000);
+ },function(){setTimeout(poll,5000);});};
+ setTimeout(poll,1500);
 }
 var ts=document.querySelectorAll("time[datetime]");
 for(var j=0;j<ts.length;j++){var d=new Date(ts[j].getAttribute("datetime"));if(!isNaN(d))ts[j].title=d.toLocaleString();}

@@ -20,6 +20,7 @@ import { KEY_KINDS, KeysPage, RotateConfirmPage, RotatedPage, TITLES, type KeyKi
 import { EraseConfirmPage, LeadPage, MergeConfirmPage } from "./pages/lead";
 import { LeadsPage } from "./pages/leads";
 import { LoginPage } from "./pages/login";
+import { newSiteRoutes, setupRoutes } from "./onboarding";
 import { EditorPage, editorUrl, ModelsPage, PreviewProblems, PreviewView, STARTER } from "./pages/models";
 import { ReviewPage } from "./pages/review";
 import { parseSort } from "./pages/review-sources";
@@ -159,9 +160,12 @@ export function dashboard(app: Hono<any>) {
     return c.redirect(next, 303);
   });
 
+  newSiteRoutes(d, app);
+
   // ---- everything else: signed in; every POST carries the session's CSRF token ----
   d.use("*", requireSession(app));
   d.use("*", checkPost);
+  setupRoutes(d);
 
   // Signing out deletes the session row: a copy of the cookie no longer works either.
   d.post("/logout", async (c) => {

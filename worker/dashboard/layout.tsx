@@ -6,7 +6,7 @@ import type { Child } from "hono/jsx";
 import { CSS_PATH, JS_PATH } from "./assets";
 import { CSRF_FIELD } from "./csrf";
 
-export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | null;
+export type Nav = "leads" | "models" | "review" | "alerts" | "install" | "keys" | "setup" | null;
 
 const NAV: [Exclude<Nav, null>, string, string][] = [
   ["leads", "Leads", "/dashboard/"],
@@ -15,6 +15,7 @@ const NAV: [Exclude<Nav, null>, string, string][] = [
   ["alerts", "Alerts", "/dashboard/alerts"],
   ["install", "Install", "/dashboard/install"],
   ["keys", "Keys", "/dashboard/keys"],
+  ["setup", "Setup", "/dashboard/setup"],
 ];
 
 // The doctype is the only raw HTML in the dashboard: a constant (standards mode).
@@ -193,9 +194,23 @@ export function SafeLink(p: { href: string | null | undefined; max?: number }) {
   );
 }
 
-export function leadLabel(l: { name?: string | null; email?: string | null; id: string }): string {
-  return l.name || l.email || l.id;
+/**
+ * A lead's name for people: its name or email, else a short readable label for
+ * an anonymous visitor ("Visitor from LV · #3f2a", "Anonymous #3f2a"); the id's
+ * last characters tell two anonymous leads apart.
+ */
+export function leadLabel(l: { name?: string | null; email?: string | null; id: string; country?: string | null }): string {
+  if (l.name || l.email) return (l.name || l.email)!;
+  const tail = "#" + l.id.slice(-4);
+  return l.country ? `Visitor from ${l.country} · ${tail}` : `Anonymous ${tail}`;
 }
+
+/** What the code adds to the score (DOMAIN step 5; worker/scoring/engine.ts). */
+export const CODE_HELP =
+  "Code = lead type × 1000 (the model's leadType digit, e.g. 1 small, 2 mid, 3 large business) + must-haves met × 100 + the score (at most 99): 2389 is a mid-size business meeting 3 must-haves with a score of 89.";
+
+/** The code only says more than the score with a lead type or must-haves; otherwise it is the score again. */
+export const codeAddsInfo = (x: { code: number; score: number }) => x.code !== Math.min(x.score, 99);
 
 export function jsonText(v: unknown, max = 300): string {
   let s: string;

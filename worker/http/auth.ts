@@ -56,3 +56,18 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.set("db", shardDb(c.env, site.shard));
   await next();
 };
+
+/**
+ * Routes about one site (`:id`): the operator token for any site, or the
+ * site's own secret key (also the dashboard's in-process request). Another
+ * site's key gets the same 404 as an unknown id: ids are not confirmed.
+ */
+export const requireOwnerOrOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const id = c.req.param("id");
+  const token = bearer(c.req.header("authorization"));
+  if (token && c.env.ADMIN_TOKEN && safeEqual(token, c.env.ADMIN_TOKEN)) return next();
+  await requireSecretKey(c, async () => {
+    if (c.get("site").id !== id) throw new ApiError(404, "not_found", "Site not found.");
+    await next();
+  });
+};

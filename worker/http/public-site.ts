@@ -7,13 +7,14 @@ import { checkLimits } from "../abuse/rate-limits";
 import { shardDb } from "../shards/shards";
 import type { AppEnv } from "../env";
 import { originAllowed, siteByPublicKey, type Site } from "../sites/sites";
+import { originRefused } from "./cors";
 import { ApiError } from "./errors";
 
 export async function publicSite(c: Context<AppEnv>, publicKey: string, visitor: string, now: number): Promise<Site> {
   const site = await siteByPublicKey(c.env.DB, publicKey, now);
   if (!site) throw new ApiError(401, "unknown_key", "Unknown site key: check data-site on the script tag.");
   const origin = c.req.header("origin") ?? originOfReferer(c.req.header("referer"));
-  if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", "This origin is not in the site's allowed origins.");
+  if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", originRefused(origin));
   c.set("corsOrigin", origin!);
   c.set("db", shardDb(c.env, site.shard));
   const client = await clientKey(c.env.DB, c.req.raw, site.id, now);

@@ -22,6 +22,7 @@ import { existingEvents, history, insertEvents, type EventRow } from "../store/e
 import { fencedHere, guard, GuardedBatchFailed, lostRace, runGuardedOnce } from "../store/leads/guard";
 import * as leads from "../store/leads/ingest";
 import { promoSql, type HeldCode } from "../store/promos";
+import { insertConversion, markConverted } from "../store/reports";
 import { scoresOf, siteModelRows, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
 import { normalizeEmail } from "./identity";
 import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
@@ -217,6 +218,8 @@ function statements(db: D1Database, req: PlanRequest, plan: Plan, w: Write): D1P
       return allocationStatements(db, siteId, [w.allocation], w.leadId, now, w.who);
     case "readCodes":
       return [promoSql.heldBy(db, siteId, w.leadId)];
+    case "conversions":
+      return w.items.flatMap((x) => [insertConversion(db, siteId, w.leadId, x.value, x.ts), markConverted(db, siteId, w.leadId, x.value, x.ts)]);
   }
 }
 

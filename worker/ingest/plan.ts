@@ -23,6 +23,7 @@ import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
 import { firstTouch, ownHosts } from "./first-touch";
+import { conversionsFrom, type ConversionRules, type ConversionWrite } from "./conversions";
 import { acceptClaim, resolveLead, type Resolution } from "./resolve";
 import type { Traits } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
@@ -33,6 +34,8 @@ export interface IngestSite {
   origins: string[];
   catalogHosts: string[];
   keepParams: string[];
+  /** Events that record a conversion (issue 15, ingest/conversions.ts). */
+  conversionEvents?: ConversionRules | undefined;
 }
 
 /** A request, normalized once (normalize.ts) before any attempt. */
@@ -72,7 +75,8 @@ export type Write =
   | { op: "productUrls"; items: ProductWrite[] }
   | { op: "coViews"; pairs: CoView[] }
   | { op: "allocate"; allocation: Allocation; leadId: string; who: Requester }
-  | { op: "readCodes"; leadId: string };
+  | { op: "readCodes"; leadId: string }
+  | { op: "conversions"; leadId: string; items: ConversionWrite[] };
 
 export interface Plan {
   leadId: string;
@@ -156,6 +160,8 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
       const webhook = channel && "url" in channel ? channel.url : f.webhook;
       writes.push({ op: "alert", alert: { id, siteId: site.id, leadId: res.targetId, model: o.sm.name, triggerId: f.triggerId, crossing: f.crossing, webhook, channel: channel ? JSON.stringify(channel) : null, payload: JSON.stringify(payload), now } });
     }
+  const conversions = conversionsFrom(fresh, site.conversionEvents);
+  if (conversions.length) writes.push({ op: "conversions", leadId: res.targetId, items: conversions });
   if (catalog.products.length) writes.push({ op: "products", items: catalog.products });
   if (catalog.products.some((p) => !p.url && p.pageUrl)) writes.push({ op: "productUrls", items: catalog.products });
   if (catalog.pairs.length) writes.push({ op: "coViews", pairs: catalog.pairs });

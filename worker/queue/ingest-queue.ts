@@ -39,7 +39,7 @@ export function groupByLead(messages: readonly Message<IngestMessage>[]): Group[
   for (const m of messages) {
     const key = `${m.body.site.id}\u0000${m.body.visitor}`;
     // Messages enqueued before sites carried their URL and catalog rules have only the id.
-    const site = { id: m.body.site.id, origins: m.body.site.origins ?? [], catalogHosts: m.body.site.catalogHosts ?? [], keepParams: m.body.site.keepParams ?? [] };
+    const site = { id: m.body.site.id, origins: m.body.site.origins ?? [], catalogHosts: m.body.site.catalogHosts ?? [], keepParams: m.body.site.keepParams ?? [], conversionEvents: m.body.site.conversionEvents };
     const g = groups.get(key) ?? { site, shard: m.body.site.shard ?? 0, visitor: m.body.visitor, messages: [] };
     g.messages.push(m);
     groups.set(key, g);

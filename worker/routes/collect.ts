@@ -33,7 +33,7 @@ collect.post("/", async (c) => {
   const signed = body.events.some((e) => e.signature !== undefined);
   const proof = await verifySignedIdentify(body.events, signed ? await currentIdentitySecret(c.env.DB, site.id) : null);
   if (proof.issues.length) throw badRequest("The collect body is invalid; see issues.", proof.issues);
-  const rules = { id: site.id, origins: site.origins, catalogHosts: site.catalogHosts, keepParams: site.keepParams };
+  const rules = { id: site.id, origins: site.origins, catalogHosts: site.catalogHosts, keepParams: site.keepParams, conversionEvents: site.conversionEvents };
   const queued = { ...rules, shard: site.shard };
   const client = c.get("client");
 

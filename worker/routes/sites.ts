@@ -15,19 +15,19 @@ import { badRequest } from "../http/errors";
 
 // scheme://host[:port], no path; `*.` before the host allows its subdomains.
 const ORIGIN = /^https?:\/\/(\*\.)?(([a-z0-9-]+\.)*[a-z0-9-]+|\[[0-9a-f:]+\])(:\d{1,5})?\/?$/i;
-const origin = text(200, 1).check(
+export const origin = text(200, 1).check(
   z.refine((o) => ORIGIN.test(o), "must be an origin like https://shop.example (scheme, host, optional port; https://*.shop.example for subdomains)"),
 );
 
 // A DNS host name (labels of letters, digits and inner hyphens) or an IPv4 address;
 // no scheme, port or path. Compared lower-cased, so stored lower-cased.
 const HOST = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const host = z.pipe(
+export const host = z.pipe(
   z.pipe(text(253, 1), z.transform((h: string) => h.toLowerCase())),
   z.string().check(z.refine((h) => HOST.test(h), "must be a host name like cdn.shop.example (no scheme, port or path)")),
 );
 const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
-const param = z.string().check(z.refine((p) => PARAM.test(p), "must be 1–64 letters, digits, _ . or -"));
+export const param = z.string().check(z.refine((p) => PARAM.test(p), "must be 1–64 letters, digits, _ . or -"));
 
 const newSite = z.object({
   name: text(100, 1),
@@ -67,5 +67,11 @@ sitesRoutes.post("/", requireOperator, async (c) => {
     },
     Date.now(),
   );
-  return c.json(created, 201);
+  // Issue 15: what the new site still needs, said where the owner looks first.
+  const nextSteps = [
+    `Paste the snippet into your pages: <script async src="${new URL(c.req.url).origin}/es.js" data-site="${created.publicKey}"></script>`,
+    "Origins must match exactly (scheme, host and port): change them with PATCH /v1/admin/sites/:id or in the dashboard's Setup page.",
+    "Leads are scored only once the site has a scoring model: PUT /v1/admin/models/:name, or start from a template in the dashboard (/dashboard/models/new?template=saas|shop|dealer).",
+  ];
+  return c.json({ ...created, nextSteps }, 201);
 });

@@ -346,7 +346,11 @@ function summarize(c: Compiled, model: Model, f: Figures): Core {
   }
   fit = round2(fit);
   interest = round2(interest);
-  let score = round2(fit + interest);
+  // The score is a whole number (issue 15): the figure every view shows (list,
+  // detail, preview, alerts) is the one tiers, triggers, readiness and the code
+  // are decided on, so "hot at 40" never sits next to a 39.99. Fit and interest
+  // keep two decimals (they explain; the score decides).
+  let score = Math.round(fit + interest);
   const disqualified = disqualifiedBy.length > 0;
   if (disqualified) score = fit = interest = 0;
   let tierRank = -1;

@@ -37,6 +37,7 @@ export function toSite(r: SiteRow | null): Site | null {
     rateVisitorPerMin: r.rate_visitor_per_min,
     rateSitePerMin: r.rate_site_per_min,
     createdAt: r.created_at,
+    conversionEvents: JSON.parse(r.conversion_events) as Site["conversionEvents"],
   };
 }
 

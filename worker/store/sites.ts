@@ -5,7 +5,7 @@ import type { DailySaltRow, DashboardSessionRow, SiteRow } from "./rows";
 const SITE_COL_LIST = [
   "id", "name", "public_key", "secret_hash", "webhook_secret", "webhook_secret_prev", "webhook_secret_prev_until", "identity_secret",
   "origins", "catalog_hosts", "keep_params", "rate_visitor_per_min", "rate_site_per_min", "created_at", "shard", "move_to",
-  "move_state", "move_cursor", "retention_days", "retention_cursor", "retention_done_at",
+  "move_state", "move_cursor", "retention_days", "retention_cursor", "retention_done_at", "conversion_events",
 ] as const satisfies readonly (keyof SiteRow)[];
 // A column added to `sites` in db/schema.ts fails the typecheck here until it is read.
 type Unread = Exclude<keyof SiteRow, (typeof SITE_COL_LIST)[number]>;
@@ -37,6 +37,22 @@ export const insertSite = (db: D1Database, s: NewSiteRow) =>
       s.id, s.name, s.public_key, s.secret_hash, s.webhook_secret, s.origins, s.rate_visitor_per_min, s.rate_site_per_min,
       s.created_at, s.identity_secret, s.catalog_hosts, s.keep_params, s.shard, s.retention_days,
     );
+
+/** The settings an owner may change (PATCH /v1/admin/sites/:id); a null keeps the stored value. */
+export type SiteSettingsRow = Pick<
+  SiteRow,
+  "name" | "origins" | "rate_visitor_per_min" | "rate_site_per_min" | "catalog_hosts" | "keep_params" | "retention_days" | "conversion_events"
+>;
+
+export const updateSiteSettings = (db: D1Database, siteId: string, s: { [K in keyof SiteSettingsRow]: SiteSettingsRow[K] | null }) =>
+  db
+    .prepare(
+      `UPDATE sites SET name = coalesce(?2, name), origins = coalesce(?3, origins), rate_visitor_per_min = coalesce(?4, rate_visitor_per_min),
+       rate_site_per_min = coalesce(?5, rate_site_per_min), catalog_hosts = coalesce(?6, catalog_hosts), keep_params = coalesce(?7, keep_params),
+       retention_days = coalesce(?8, retention_days), conversion_events = coalesce(?9, conversion_events)
+       WHERE id = ?1 RETURNING ${SITE_COLS}`,
+    )
+    .bind(siteId, s.name, s.origins, s.rate_visitor_per_min, s.rate_site_per_min, s.catalog_hosts, s.keep_params, s.retention_days, s.conversion_events);
 
 export const siteRowByPublicKey = (db: D1Database, publicKey: string) =>
   db.prepare(`SELECT ${SITE_COLS} FROM sites WHERE public_key = ?1`).bind(publicKey).first<SiteRow>();

@@ -17,10 +17,12 @@ const payload: AlertPayload = {
 };
 
 describe("untrusted lead text in chat messages", () => {
-  it("Slack: <, > and & escaped (no <url|label> link), mentions inert", () => {
-    const m = JSON.stringify(chatMessage("slack", payload));
-    expect(m).not.toContain("<https://evil.example|click>");
-    expect(m).toContain("&lt;https://evil.example|click&gt;");
+  it("Slack: <, > and & escaped wherever mrkdwn is parsed (no <url|label> link); the header is plain_text", () => {
+    const m = chatMessage("slack", payload) as { text: string; blocks: { type: string; text?: { type: string; text: string }; fields?: { text: string }[] }[] };
+    expect(m.text).not.toContain("<https://evil.example|click>");
+    expect(m.text).toContain("&lt;https://evil.example|click&gt;");
+    expect(m.blocks[1]!.fields![0]!.text).toBe("*Who*\n[Claim your prize](https://evil.example) &lt;https://evil.example|click&gt; *now* @everyone");
+    expect(m.blocks[0]!.text!.type).toBe("plain_text");
   });
 
   it("Teams and Discord: markdown escaped, so no masked link; Discord pings nobody", () => {

@@ -58,6 +58,14 @@ export function InstallPage(p: { site: { name: string; publicKey: string; origin
                 <td>No history (single-page app) tracking.</td>
               </tr>
               <tr>
+                <td><code>data-debug</code></td>
+                <td>Log every batch sent to the browser console. Whenever the snippet sends nothing it says why there anyway (one line).</td>
+              </tr>
+              <tr>
+                <td><code>data-allow-automation</code></td>
+                <td>Run under Playwright, Cypress or another automated browser (off by default: automation and bots send nothing). For test pages only.</td>
+              </tr>
+              <tr>
                 <td><code>data-gpc="honor"</code></td>
                 <td>Send nothing when the browser sets Global Privacy Control.</td>
               </tr>

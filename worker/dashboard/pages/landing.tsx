@@ -7,18 +7,26 @@ export interface DemoSite {
 }
 
 const DEMOS: Record<string, { path: string; title: string; tryThis: string; alerts?: { href: string; label: string }[] }> = {
-  shop: { path: "/demo/shop/", title: "Shop", tryThis: "Browse a few products and add one to the cart: recommendations and a promo code appear as you warm up." },
+  shop: {
+    path: "/demo/shop/",
+    title: "Shop",
+    tryThis: "Warm at 15 points, hot at 40. A visit is +3, each product viewed +4, add to cart +10: two products and a cart make you warm and a promo code appears; paying at checkout records a conversion.",
+  },
   dealer: {
     path: "/demo/dealer/",
     title: "Car dealer",
-    tryThis: "Send the “car I'm interested in” form, then open Directions: past 30 points a test-drive alert fires, as a signed webhook, a Slack message and two emails (one for sales, one ADF/XML lead for the dealer's CRM).",
+    tryThis: "Warm at 15 points, hot at 30. The “car I'm interested in” form is +10, an email open +3 and click +7, the directions page +20: at 30 points a test-drive alert fires, as a signed webhook, a Slack message and two emails (one for sales, one ADF/XML lead for the dealer's CRM).",
     // The local receiver (scripts/receiver.mjs) started by `npm start`.
     alerts: [
       { href: "http://localhost:8788/inbox", label: "Alert emails: rendered and as ADF/XML" },
       { href: "http://localhost:8788/", label: "Slack-style message and webhook" },
     ],
   },
-  saas: { path: "/demo/saas/", title: "SaaS", tryThis: "Read the pricing page and start a trial: the key conversion behaviour makes you hot." },
+  saas: {
+    path: "/demo/saas/",
+    title: "SaaS",
+    tryThis: "Warm at 25 points, hot at 60. Pricing +10, chat +8, a trial +25; company size 11-200 or 200+ +25 and a founder/CFO/finance role +25 (from the trial form): a CFO's trial is 75, hot.",
+  },
 };
 
 export function LandingPage(p: { demos: DemoSite[] }) {

@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { qs } from "../api";
-import { Bar, ConfirmForm, Csrf, fmtNum, jsonText, Layout, leadLabel, Msg, SafeLink, TierBadge, When } from "../layout";
+import { Bar, CODE_HELP, codeAddsInfo, ConfirmForm, Csrf, fmtNum, jsonText, Layout, leadLabel, Msg, SafeLink, TierBadge, When } from "../layout";
 import type { LeadDetail, ModelScore } from "../types";
 // Older rows hold free text (a receiver's error page); only the closed list of reasons is shown.
 import { readReason } from "../../alerts/reasons";
@@ -329,28 +329,30 @@ function Breakdown(p: { s: ModelScore; tiers: string[] }) {
         </div>
         <div>
           <span class="mut small">Score</span>
-          <b>{fmtNum(s.score)}</b>
+          <b>{fmtNum(s.score, 0)}</b>
         </div>
         <div>
           <span class="mut small">Fit</span>
           <b>
-            {fmtNum(s.fit)}
+            {fmtNum(s.fit, 0)}
             <span class="mut small"> / {fmtNum(fitMax)}</span>
           </b>
         </div>
         <div>
           <span class="mut small">Interest</span>
           <b>
-            {fmtNum(s.interest)}
+            {fmtNum(s.interest, 0)}
             <span class="mut small"> / {fmtNum(intMax)}</span>
           </b>
         </div>
-        <div>
-          <span class="mut small">Code</span>
-          <b>
-            <code>{s.code}</code>
-          </b>
-        </div>
+        {codeAddsInfo(s) ? (
+          <div title={CODE_HELP}>
+            <span class="mut small">Code</span>
+            <b>
+              <code>{s.code}</code>
+            </b>
+          </div>
+        ) : null}
         <div>
           <span class="mut small">Readiness</span>
           <b>{s.readiness}%</b>
@@ -359,7 +361,7 @@ function Breakdown(p: { s: ModelScore; tiers: string[] }) {
       <p class="small mut">
         Model <b>{s.model}</b> v{s.version}
         {s.primary ? " (primary)" : ""}. {s.upToDate ? "" : "Rescoring under the latest version is in progress; figures are recomputed now from the stored state. "}
-        Tiers: {["cold", ...p.tiers].join(" → ")}.
+        Tiers: {["cold", ...p.tiers].join(" → ")}.{codeAddsInfo(s) ? ` ${CODE_HELP}` : ""}
       </p>
       {s.disqualified ? (
         <Msg kind="err">

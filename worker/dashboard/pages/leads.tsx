@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { qs } from "../api";
-import { Bar, fmtNum, Layout, leadLabel, Msg, TierBadge, When } from "../layout";
+import { Bar, CODE_HELP, codeAddsInfo, fmtNum, Layout, leadLabel, Msg, TierBadge, When } from "../layout";
 import type { LeadListItem } from "../types";
 
 export interface LeadsView {
@@ -35,6 +35,8 @@ export function ClaimMarks(p: { identity?: string | null | undefined; claimedEma
 }
 
 export function LeadsPage(v: LeadsView) {
+  // The CODE column only where it says more than the score (a lead type or must-haves).
+  const showCode = v.leads.some(codeAddsInfo);
   return (
     <Layout title="Leads" nav="leads" site={v.site} csrf={v.csrf}>
       <h1>Leads, hot to cold</h1>
@@ -73,7 +75,8 @@ export function LeadsPage(v: LeadsView) {
       {v.error ? <Msg kind="err">{v.error}</Msg> : null}
       {v.models.length === 0 ? (
         <Msg kind="info">
-          No scoring model yet: leads are listed unscored. <a href="/dashboard/models">Create a model</a> to rank them.
+          No scoring model yet: leads are listed unscored. <a href="/dashboard/models">Create a model</a> to rank them, or start from a template on the{" "}
+          <a href="/dashboard/setup">Setup</a> page.
         </Msg>
       ) : null}
       {v.leads.length === 0 && !v.error ? (
@@ -93,9 +96,11 @@ export function LeadsPage(v: LeadsView) {
               </th>
               <th scope="col">Fit</th>
               <th scope="col">Interest</th>
-              <th scope="col" class="num">
-                Code
-              </th>
+              {showCode ? (
+                <th scope="col" class="num" title={CODE_HELP}>
+                  Code<span aria-hidden="true">*</span>
+                </th>
+              ) : null}
               <th scope="col" class="num">
                 Readiness
               </th>
@@ -116,23 +121,25 @@ export function LeadsPage(v: LeadsView) {
                   <TierBadge tier={l.tier} tiers={v.tiers} />
                 </td>
                 <td data-label="Score" class="num">
-                  <b>{fmtNum(l.score)}</b>
+                  <b>{fmtNum(l.score, 0)}</b>
                 </td>
                 <td data-label="Fit">
                   <span class="small">
-                    {fmtNum(l.fit)} / {fmtNum(v.fitMax)}
+                    {fmtNum(l.fit, 0)} / {fmtNum(v.fitMax)}
                   </span>
-                  <Bar value={l.fit} max={v.fitMax} kind="fit" label={`fit ${fmtNum(l.fit)} of ${fmtNum(v.fitMax)}`} />
+                  <Bar value={l.fit} max={v.fitMax} kind="fit" label={`fit ${fmtNum(l.fit, 0)} of ${fmtNum(v.fitMax)}`} />
                 </td>
                 <td data-label="Interest">
                   <span class="small">
-                    {fmtNum(l.interest)} / {fmtNum(v.interestMax)}
+                    {fmtNum(l.interest, 0)} / {fmtNum(v.interestMax)}
                   </span>
-                  <Bar value={l.interest} max={v.interestMax} kind="int" label={`interest ${fmtNum(l.interest)} of ${fmtNum(v.interestMax)}`} />
+                  <Bar value={l.interest} max={v.interestMax} kind="int" label={`interest ${fmtNum(l.interest, 0)} of ${fmtNum(v.interestMax)}`} />
                 </td>
-                <td data-label="Code" class="num">
-                  <code>{l.code}</code>
-                </td>
+                {showCode ? (
+                  <td data-label="Code" class="num">
+                    <code>{l.code}</code>
+                  </td>
+                ) : null}
                 <td data-label="Readiness" class="num">
                   {l.readiness}%
                 </td>
@@ -143,6 +150,11 @@ export function LeadsPage(v: LeadsView) {
             ))}
           </tbody>
         </table>
+      ) : null}
+      {v.leads.length > 0 && showCode ? (
+        <p class="small mut" id="code-help">
+          * {CODE_HELP}
+        </p>
       ) : null}
       <nav class="pager" aria-label="Pages">
         {v.filters.cursor ? <a href={"/dashboard/" + qs({ model: v.model, tier: v.filters.tier, q: v.filters.q })}>← First page</a> : null}
