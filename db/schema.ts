@@ -121,6 +121,15 @@ export const leads = sqliteTable(
     // the server (3); traits absent here came from a browser (1). A weaker source
     // never overwrites a stronger one.
     traitSources: text("trait_sources", { mode: "json" }).$type<Record<string, number>>(),
+    // First touch (issue 13, attribution): from the lead's first page view or session start,
+    // set only while empty (a browser adds evidence, never overwrites it). Referrer as a host
+    // (external only), landing as a path.
+    firstTouchAt: integer("first_touch_at"),
+    firstReferrer: text("first_referrer"),
+    firstUtmSource: text("first_utm_source"),
+    firstUtmMedium: text("first_utm_medium"),
+    firstUtmCampaign: text("first_utm_campaign"),
+    firstLanding: text("first_landing"),
     // The lead's id in the site's CRM, set by a bulk import (issue 13): imports
     // address a lead by it as by its email.
     externalId: text("external_id"),

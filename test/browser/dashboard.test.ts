@@ -192,8 +192,11 @@ describe.skipIf(!run)("dashboard in Chromium", () => {
       await shot("review");
       return;
     }
-    await expect.poll(() => page.locator("svg.chart").count()).toBe(2);
+    // Histogram, rule lift and (issue 13) leads per source.
+    await expect.poll(() => page.locator("svg.chart").count()).toBe(3);
     expect(await page.getByRole("img", { name: "Score histogram, converted vs not converted" }).count()).toBe(1);
+    expect(await page.getByRole("img", { name: "Leads, hot leads and conversions per source" }).count()).toBe(1);
+    expect(await page.getByRole("heading", { name: "Where leads come from" }).count()).toBe(1);
     expect(await page.locator("svg.chart rect.c1").count()).toBeGreaterThan(0);
     expect(await page.locator("svg.chart rect.pos, svg.chart rect.negb").count()).toBeGreaterThan(0);
     expect(await page.getByText("Low scorers that converted").count()).toBe(1);

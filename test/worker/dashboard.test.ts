@@ -412,7 +412,17 @@ describe("dashboard pages", () => {
       },
       suggestedModel: model,
       suggestedAuc: 0.86,
-      suggested: { regressionAuc: 0.88, trainingAuc: 0.9, folds: 5, features: 12, rules: [] },
+      suggested: {
+        currentAuc: 0.8,
+        regressionAuc: 0.88,
+        trainingAuc: 0.9,
+        beatsCurrent: true,
+        split: { method: "70/30 by lead id", train: 31, holdout: 13, holdoutConverted: 2 },
+        features: 12,
+        rules: [],
+        note: null,
+      },
+      sources: [],
     };
     const out = String(await ReviewPage({ site: { name: "s" }, csrf: "t", models: ["sales"], model: "sales", days: 30, report, state: "ok" }));
     expect(out).toContain('<svg class="chart"');

@@ -82,7 +82,7 @@ pre{white-space:pre-wrap;margin:0}
 .chart .c1{fill:var(--ok)}.chart .c0{fill:#9ca3af}.chart .pos{fill:var(--fit)}.chart .negb{fill:var(--bad)}.chart .axis{stroke:#9ca3af}
 .legend{display:flex;gap:1rem;font-size:.85rem;margin:.25rem 0}
 .sw{display:inline-block;width:.8rem;height:.8rem;border-radius:2px;vertical-align:-1px;margin-right:.3rem}
-.sw.c1{background:var(--ok)}.sw.c0{background:#9ca3af}
+.sw.c1{background:var(--ok)}.sw.c0{background:#9ca3af}.sw.pos{background:var(--fit)}
 ul.issues{margin:.4rem 0 0;padding-left:1.2rem}
 .sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
 .editor{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;align-items:start}

@@ -25,6 +25,7 @@ import { LoginPage } from "./pages/login";
 import { newSiteRoutes, setupRoutes } from "./onboarding";
 import { EditorPage, editorUrl, ModelsPage, PreviewProblems, PreviewView, STARTER } from "./pages/models";
 import { ReviewPage } from "./pages/review";
+import { parseSort } from "./pages/review-sources";
 import { previewText } from "./preview";
 import { isTemplate, TEMPLATES } from "../models/templates";
 import type { Vocabulary } from "../models/vocabulary";
@@ -309,7 +310,7 @@ export function dashboard(app: Hono<any>) {
         const auc = rep.data?.suggestedAuc ?? null;
         note = (
           <Msg kind="info">
-            This is the model suggested by the last {days} days' review{auc !== null ? ` (cross-validated AUC ${Math.round(auc * 1000) / 1000})` : ""}. It is not saved: Preview it,
+            This is the model suggested by the last {days} days' review{auc !== null ? ` (AUC ${Math.round(auc * 1000) / 1000} on held-out leads)` : ""}. It is not saved: Preview it,
             then Save to use it.
           </Msg>
         );
@@ -367,7 +368,7 @@ export function dashboard(app: Hono<any>) {
     const models = ml.data?.models.map((m) => m.name) ?? [];
     const model = c.req.query("model") || models[0] || null;
     const days = daysParam(c.req.query("days"));
-    const base = { site: c.get("site"), csrf: c.get("csrf"), models, model, days };
+    const base = { site: c.get("site"), csrf: c.get("csrf"), models, model, days, sort: parseSort(c.req.query("sort")) };
     if (!model) return c.html(<ReviewPage {...base} report={null} state="no-model" />);
     const rep = await api<Report>("GET", "/report" + qs({ model, days }));
     if (rep.missing) return c.html(<ReviewPage {...base} report={null} state="missing" />);

@@ -6,6 +6,7 @@
 // applied (its keys reach two different leads) is an error of that line only.
 import type { Issue } from "../http/errors";
 import { mergeTraits, STRENGTH, storedTraits } from "../ingest/identity";
+import { firstTouchColumns } from "../ingest/first-touch";
 import { modelsSignature } from "../ingest/lead-cache";
 import type { IngestSite } from "../ingest/plan";
 import type { StoredEvent } from "../ingest/normalize";
@@ -153,6 +154,7 @@ export function planChunk(site: IngestSite, lines: PreparedLine[], snap: ChunkSn
       claimed_email: t?.claimed_email && t.claimed_email !== email ? t.claimed_email : null,
       trait_sources: sources,
       external_id: d.external_id ?? t?.external_id ?? null,
+      ...firstTouchColumns([t], fresh, site.origins),
     };
     const mapVisitor = !!d.visitor && !snap.leads.some((l) => l.visitor === d.visitor);
     const convert = converts && !t?.converted_at;

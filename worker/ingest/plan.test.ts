@@ -45,6 +45,12 @@ const lead = (over: Partial<LeadRow>): LeadRow => ({
   identity: null,
   claimed_email: null,
   trait_sources: null,
+  first_touch_at: null,
+  first_referrer: null,
+  first_utm_source: null,
+  first_utm_medium: null,
+  first_utm_campaign: null,
+  first_landing: null,
   ...over,
 });
 

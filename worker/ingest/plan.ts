@@ -22,6 +22,7 @@ import { channelOf, DEFAULT_VEHICLE_TRAITS, type ChannelSpec } from "../scoring/
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
+import { firstTouchColumns } from "./first-touch";
 import { conversionsFrom, type ConversionRules, type ConversionWrite } from "./conversions";
 import { acceptClaim, resolveLead, type Resolution } from "./resolve";
 import type { Traits } from "./schema";
@@ -202,6 +203,7 @@ function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh:
     identity: res.identity,
     claimed_email: res.claimedEmail,
     trait_sources: Object.keys(merged.sources).length ? JSON.stringify(merged.sources) : null,
+    ...firstTouchColumns([res.target, res.mergeFrom], fresh, req.site.origins),
   };
 }
 

@@ -1,69 +1,81 @@
 import { describe, expect, it } from "vitest";
-import { compileTraitCondition } from "../scoring/matchers";
-import { buildFeatures, type LeadFeaturesInput } from "./candidates";
+import { buildAtoms, cuts, type LeadFeaturesInput, niceBetween, zScore } from "./candidates";
 
 const lead = (traits: Record<string, unknown>, events: Record<string, number> = {}): LeadFeaturesInput => ({ traits, events: new Map(Object.entries(events)) });
 
-describe("buildFeatures", () => {
-  const leads: LeadFeaturesInput[] = Array.from({ length: 40 }, (_, i) =>
-    lead(
-      {
-        age: 20 + i, // numeric: quantile bins
-        plan: ["Pro", "pro", "free", "team"][i % 4], // categorical, case-insensitive
-        email: `p${i}@x.example`, // personal: never a rule
-        ...(i % 10 === 0 ? {} : { income: (i * 1.5) % 17 }), // numeric with gaps and missing values
-        note: `free text ${i}`, // one value per lead: not a rule
-      },
-      { "t|page_view": 1 + (i % 5), "p|/pricing": i % 3 === 0 ? 2 : 0, "n|custom|email_open": i % 2, "t|custom": i % 2, "p|/a*b": 1 },
-    ),
-  );
-  const fs = buildFeatures(leads);
-  const byId = Object.fromEntries(fs.candidates.map((c) => [c.id, c]));
-
-  it("bins numeric traits into mutually exclusive quantile levels and lists categorical values", () => {
-    expect(fs.candidates.filter((c) => c.group === "age").map((c) => [c.id, c.when, c.support])).toEqual([
-      ["age-lte-27", { trait: "age", lte: 27 }, 8],
-      ["age-28-35", { all: [{ trait: "age", gte: 28 }, { trait: "age", lte: 35 }] }, 8],
-      ["age-36-43", { all: [{ trait: "age", gte: 36 }, { trait: "age", lte: 43 }] }, 8],
-      ["age-44-51", { all: [{ trait: "age", gte: 44 }, { trait: "age", lte: 51 }] }, 8],
-      ["age-gte-52", { trait: "age", gte: 52 }, 8],
-    ]);
-    expect(fs.candidates.filter((c) => c.group === "plan").map((c) => [c.id, c.when, c.support])).toEqual([
-      ["plan-pro", { trait: "plan", eq: "pro" }, 20],
-      ["plan-free", { trait: "plan", eq: "free" }, 10],
-      ["plan-team", { trait: "plan", eq: "team" }, 10],
-    ]);
-    expect(fs.candidates.some((c) => c.group === "email" || c.group === "note")).toBe(false);
-    expect(byId["income-unknown"]?.when).toEqual({ trait: "income", exists: false });
+describe("cuts and thresholds", () => {
+  it("gives a value held by many leads its own bin and cuts the rest evenly", () => {
+    // 70 zeros, then 1…30: the zeros are one bin, the 30 others share the remaining bins.
+    const v = Float64Array.from([...Array(70).fill(0), ...Array.from({ length: 30 }, (_, i) => i + 1)]);
+    const at = cuts(v, 3);
+    expect(v[at[0]!]).toBe(1);
+    expect(at.length).toBeGreaterThanOrEqual(5);
+    // Every bin holds at least the minimum and bins do not split a tie.
+    const bounds = [0, ...at, v.length];
+    for (let k = 1; k < bounds.length; k++) expect(bounds[k]! - bounds[k - 1]!).toBeGreaterThanOrEqual(3);
+    for (const j of at) expect(v[j - 1]).toBeLessThan(v[j]!);
   });
 
-  it("levels of a trait never overlap, and features are what the engine's predicates say", () => {
-    const groups = new Set(fs.candidates.filter((c) => c.kind === "trait").map((c) => c.group));
-    leads.forEach((l, i) => {
-      for (const g of groups) {
-        const on = fs.candidates.filter((c) => c.group === g && compileTraitCondition(c.when)(l.traits));
-        expect(on.length, `${g} of lead ${i}`).toBeLessThanOrEqual(1);
-      }
-      fs.candidates.forEach((c, j) => {
-        const k = fs.rows[i]!.idx.indexOf(j);
-        const v = k < 0 ? 0 : fs.rows[i]!.val[k];
-        if (c.kind === "trait") expect(v).toBe(compileTraitCondition(c.when)(l.traits) ? 1 : 0);
-        else expect(v).toBe(Math.min(l.events.get(c.group) ?? 0, c.times ?? 1));
-      });
-    });
+  it("picks the shortest decimal between two observed values", () => {
+    expect(niceBetween(0.0249645, 0.0251)).toBe(0.025);
+    expect(niceBetween(2.5, 7.25)).toBe(3);
+    expect(niceBetween(0, 0.00002)).toBe(0.00001);
   });
 
-  it("turns events into 'at least once' and 'each, up to k' rules; drops duplicates, constants and glob-like paths", () => {
-    expect(byId["page-pricing"]).toMatchObject({ when: { event: "page_view", path: "/pricing" }, times: 1, support: 14 });
-    expect(byId["page-pricing-x2"]).toMatchObject({ times: 2 });
-    // Every lead has a page view (presence is constant), their count varies: only "up to k".
-    expect(fs.candidates.filter((c) => c.group === "t|page_view").map((c) => c.times)).toEqual([4]);
-    // "any custom" is the same column as "custom email_open": kept once.
-    expect(fs.candidates.filter((c) => c.group === "t|custom" || c.group === "n|custom|email_open")).toHaveLength(1);
-    expect(fs.candidates.some((c) => c.group === "p|/a*b")).toBe(false);
+  it("z statistic of a proportion against the rest", () => {
+    expect(zScore(50, 25, 100, 50)).toBe(0);
+    expect(zScore(10, 9, 100, 40)).toBeGreaterThan(3);
+    expect(zScore(0, 0, 100, 40)).toBe(0);
+  });
+});
+
+describe("buildAtoms", () => {
+  // 500 leads: 8 % are "partner" referrals converting at 90 %; plan has a frequent value with no
+  // effect; age matters; a page path is noise; a form name is signal.
+  let seed = 5;
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const leads: LeadFeaturesInput[] = [];
+  const y: boolean[] = [];
+  for (let i = 0; i < 500; i++) {
+    const partner = i % 12 === 1;
+    const age = 20 + Math.floor(rnd() * 50);
+    const form = rnd() < 0.3;
+    const converted = partner ? rnd() < 0.9 : rnd() < 0.2 + (form ? 0.3 : 0) + (age > 50 ? 0.2 : 0);
+    y.push(converted);
+    leads.push(
+      lead(
+        { source: partner ? "partner" : ["ads", "search", "social"][i % 3], plan: i % 2 ? "free" : "pro", age, email: `p${i}@x.example`, ...(i % 10 === 3 ? {} : { income: 1000 + i }) },
+        { "t|page_view": 1 + (i % 4), "p|/blog": i % 2, "p|/a*b": 1, "t|form_submit": form ? 1 : 0, "n|form_submit|demo": form ? 1 : 0 },
+      ),
+    );
+  }
+  const train = leads.map((_, i) => i).filter((i) => i % 3 !== 0);
+  const set = buildAtoms(leads, train, y);
+  const labels = set.atoms.map((a) => a.label);
+
+  it("keeps a rare value with a strong lift and leaves out a frequent value without one", () => {
+    expect(labels).toContain("source = partner");
+    expect(labels.some((l) => l.startsWith("plan ="))).toBe(false);
   });
 
-  it("caps the number of features", () => {
-    expect(buildFeatures(leads, { maxFeatures: 6 }).candidates.length).toBeLessThanOrEqual(6);
+  it("cuts numeric traits into steps from the training leads, with a missing-value indicator", () => {
+    const age = set.atoms.filter((a) => a.partition === "n:age");
+    expect(age.length).toBeGreaterThanOrEqual(5);
+    expect(age.every((a) => a.spec.type === "gte")).toBe(true);
+    expect(labels).toContain("income unknown");
+    expect(set.integers.has("age")).toBe(true);
+  });
+
+  it("never makes personal traits, glob-like paths or insignificant paths into candidates", () => {
+    expect(labels.some((l) => l.includes("email"))).toBe(false);
+    expect(labels.some((l) => l.includes("/a*b"))).toBe(false);
+    expect(labels.some((l) => l.includes("/blog"))).toBe(false);
+    expect(labels).toContain('form_submit "demo" (at least once)');
+  });
+
+  it("computes every lead's row, held-out leads included, with the engine's predicates", () => {
+    expect(set.rows).toHaveLength(500);
+    const partner = set.atoms.findIndex((a) => a.label === "source = partner");
+    leads.forEach((l, i) => expect(set.rows[i]!.idx.includes(partner)).toBe(l.traits.source === "partner"));
   });
 });

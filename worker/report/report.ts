@@ -10,7 +10,8 @@
 import type { ScoreResult } from "../scoring/engine";
 import type { Model } from "../scoring/model";
 import { auc } from "./auc";
-import { buildFeatures, type CandidateOptions, type LeadFeaturesInput } from "./candidates";
+import type { LeadFeaturesInput } from "./candidates";
+import { type FirstTouchFields, sourceTable } from "./sources";
 import { type Carry, suggest, type SuggestOptions } from "./suggest";
 
 export interface ReportLead extends LeadFeaturesInput {
@@ -23,7 +24,11 @@ export interface ReportLead extends LeadFeaturesInput {
   result: ScoreResult;
   /** No state for the model's current version yet (rescoring in progress). */
   stale: boolean;
+  /** The lead's first touch (attribution); absent: unknown. */
+  touch?: FirstTouchFields;
 }
+
+const NO_TOUCH: FirstTouchFields = { touchAt: null, referrer: null, utmSource: null, utmMedium: null, utmCampaign: null };
 
 export interface ReportMeta {
   model: string;
@@ -111,7 +116,7 @@ export function buildReport(
   model: Model,
   meta: ReportMeta,
   leads: ReportLead[],
-  opts: { candidates?: CandidateOptions; suggest?: SuggestOptions } = {},
+  opts: { suggest?: SuggestOptions } = {},
 ) {
   const scores = leads.map((l) => l.result.score);
   const converted = leads.map((l) => l.convertedAt !== null);
@@ -163,15 +168,16 @@ export function buildReport(
     return { tier, min: tier === "disqualified" || tier === "cold" ? null : (model.tiers[tier] as number), leads: inTier.length, converted: c, rate: inTier.length ? r4(c / inTier.length) : null };
   });
 
-  const features = buildFeatures(leads, opts.candidates);
-  const s = suggest(
-    features,
+  const { model: suggestedModel, auc: suggestedAuc, ...suggested } = suggest(
+    leads,
     converted,
     leads.map((l) => l.result.disqualified),
+    scores,
     carryOver(model, meta.document),
     opts.suggest,
   );
   const a = auc(scores, converted);
+  const sources = sourceTable(leads.map((l) => ({ touch: l.touch ?? NO_TOUCH, hot: top !== undefined && l.result.tier === top, converted: l.convertedAt !== null })));
 
   return {
     model: meta.model,
@@ -192,9 +198,11 @@ export function buildReport(
     rules,
     tiers,
     histogram: histogram(scores, converted),
-    suggestedModel: s.model,
-    suggestedAuc: s.auc,
-    suggested: { regressionAuc: s.regressionAuc, trainingAuc: s.trainingAuc, folds: s.folds, features: s.features, rules: s.rules },
+    suggestedModel,
+    suggestedAuc,
+    suggested,
+    /** Added by issue 13: leads, hot leads and conversions per first-touch source and campaign. */
+    sources,
   };
 }
 

@@ -9,7 +9,8 @@ import type { LeadTableRow } from "./rows";
 export type ImportLeadRow = LeadRow & Pick<LeadTableRow, "external_id" | "converted_at">;
 
 const COLS =
-  "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources, l.external_id, l.converted_at";
+  "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources, l.external_id, l.converted_at" +
+  ", l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing";
 
 /** The site's leads holding any of these emails, CRM ids or visitors (each as a JSON array). */
 export const leadsByKeys = (db: D1Database, siteId: string, emails: string[], externalIds: string[], visitors: string[]) =>
@@ -35,7 +36,8 @@ export const scoresOfLeads = (db: D1Database, leadIds: string[]) =>
 /** A lead row of the import, with its CRM id. */
 export type ImportLeadWrite = LeadRow & { external_id: string | null };
 
-const LEAD_FIELDS = ["id", "site_id", "email", "name", "phone", "traits", "country", "first_seen", "last_seen", "event_count", "version", "identity", "claimed_email", "trait_sources", "external_id"] as const;
+const LEAD_FIELDS = ["id", "site_id", "email", "name", "phone", "traits", "country", "first_seen", "last_seen", "event_count", "version", "identity", "claimed_email", "trait_sources", "external_id",
+  "first_touch_at", "first_referrer", "first_utm_source", "first_utm_medium", "first_utm_campaign", "first_landing"] as const;
 
 /** New leads, all in one statement. */
 export const insertLeads = (db: D1Database, rows: ImportLeadWrite[]) =>

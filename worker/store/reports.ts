@@ -36,19 +36,27 @@ export const deleteLeadConversions = (db: D1Database, siteId: string, leadId: st
 // ---- the review ----
 
 /** A reviewed lead with its state under the reviewed model (null: never scored by it). */
-export type ReportLeadRow = Pick<LeadTableRow, "id" | "email" | "name" | "traits" | "converted_at" | "conversion_value"> & {
+export type ReportLeadRow = Pick<
+  LeadTableRow,
+  "id" | "email" | "name" | "traits" | "converted_at" | "conversion_value" | "first_touch_at" | "first_referrer" | "first_utm_source" | "first_utm_medium" | "first_utm_campaign"
+> & {
   state: LeadScoreRow["state"] | null;
   model_version: LeadScoreRow["model_version"] | null;
 };
 
-/** Events of a lead counted by type, custom/form name and page path (the last two only for their types). */
-export type EventCountRow = Pick<EventTableRow, "lead_id" | "type" | "name" | "path"> & { n: number };
+/**
+ * Events of a lead counted by type, custom/form name and page path (the last two only for their
+ * types); `days`: the distinct UTC day numbers (comma-separated) with such events in the
+ * `recentMs` before the lead's conversion, or before now.
+ */
+export type EventCountRow = Pick<EventTableRow, "lead_id" | "type" | "name" | "path"> & { n: number; days: string | null };
 
 /** The leads seen since `since`, by id after `after`; one page. */
 export const reportLeads = (db: D1Database, siteId: string, model: string, since: number, after: string, limit: number) =>
   db
     .prepare(
-      `SELECT l.id, l.email, l.name, l.traits, l.converted_at, l.conversion_value, s.state, s.model_version
+      `SELECT l.id, l.email, l.name, l.traits, l.converted_at, l.conversion_value, s.state, s.model_version,
+              l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign
        FROM leads l LEFT JOIN lead_scores s ON s.lead_id = l.id AND s.model = ?5
        WHERE l.site_id = ?1 AND l.last_seen >= ?2 AND l.id > ?3 ORDER BY l.id LIMIT ?4`,
     )
@@ -59,17 +67,18 @@ export const reportLeads = (db: D1Database, siteId: string, model: string, since
  * conversion: a "thank you" page or a purchase after converting cannot
  * "predict" the conversion.
  */
-export const reportEventCounts = (db: D1Database, siteId: string, since: number, after: string, limit: number) =>
+export const reportEventCounts = (db: D1Database, siteId: string, since: number, after: string, limit: number, now: number, recentMs: number) =>
   db
     .prepare(
       `SELECT e.lead_id, e.type,
               CASE WHEN e.type IN ('custom', 'form_submit') THEN e.name END AS name,
-              CASE WHEN e.type = 'page_view' THEN e.path END AS path, count(*) AS n
+              CASE WHEN e.type = 'page_view' THEN e.path END AS path, count(*) AS n,
+              group_concat(DISTINCT CASE WHEN e.ts >= coalesce(p.converted_at, ?5) - ?6 THEN e.ts / 86400000 END) AS days
        FROM (SELECT id, converted_at FROM leads WHERE site_id = ?1 AND last_seen >= ?2 AND id > ?3 ORDER BY id LIMIT ?4) p JOIN events e ON e.lead_id = p.id
        WHERE p.converted_at IS NULL OR e.ts < p.converted_at
        GROUP BY 1, 2, 3, 4`,
     )
-    .bind(siteId, since, after, limit);
+    .bind(siteId, since, after, limit, now, recentMs);
 
 /** Whether any lead seen since `since` comes after `after` (the review stopped at its cap). */
 export const moreReportLeads = (db: D1Database, siteId: string, since: number, after: string) =>

@@ -3,6 +3,9 @@
 import { qs } from "../api";
 import { fmtNum, Layout, leadLabel, Msg, TierBadge } from "../layout";
 import type { Report } from "../types";
+import type { SourceSort } from "../../report/sources";
+import { SourcesSection } from "./review-sources";
+import { SuggestedAction, SuggestedRules } from "./review-suggested";
 
 export interface HistBin {
   label: string;
@@ -144,6 +147,8 @@ export interface ReviewView {
   models: string[];
   model: string | null;
   days: number;
+  /** How the sources table is sorted (`?sort=`). */
+  sort?: SourceSort;
   report: Report | null;
   /** "missing": no report route on this deployment; "error": the API refused. */
   state: "ok" | "missing" | "error" | "no-model";
@@ -179,7 +184,7 @@ export function ReviewPage(v: ReviewView) {
         </Msg>
       ) : null}
       {v.state === "error" ? <Msg kind="err">The report could not be built: {v.error}</Msg> : null}
-      {v.state === "ok" && v.report ? <ReportView r={v.report} model={v.model} days={v.days} /> : null}
+      {v.state === "ok" && v.report ? <ReportView r={v.report} model={v.model} days={v.days} sort={v.sort ?? "leads"} /> : null}
       <p class="small mut">
         <a href={"/dashboard/review" + qs({ model: v.model, days: v.days })}>Permalink to this review</a>
       </p>
@@ -187,7 +192,7 @@ export function ReviewPage(v: ReviewView) {
   );
 }
 
-function ReportView({ r, model, days }: { r: Report; model: string | null; days: number }) {
+function ReportView({ r, model, days, sort }: { r: Report; model: string | null; days: number; sort: SourceSort }) {
   const bins = histogram(r);
   return (
     <>
@@ -219,7 +224,7 @@ function ReportView({ r, model, days }: { r: Report; model: string | null; days:
             <div>
               <span class="mut small">Suggested model AUC</span>
               <b>{fmtNum(r.suggestedAuc)}</b>
-              <span class="small">cross-validated</span>
+              <span class="small">on {r.suggested.split.holdout} held-out leads (current model: {fmtNum(r.suggested.currentAuc)})</span>
             </div>
           ) : null}
         </div>
@@ -228,15 +233,7 @@ function ReportView({ r, model, days }: { r: Report; model: string | null; days:
         ) : (
           <p class="no">Off track: converted leads do not score higher than the others. Look at the low scorers that converted below.</p>
         )}
-        {r.suggestedModel && model ? (
-          <form method="get" action={`/dashboard/models/${encodeURIComponent(model)}`}>
-            <input type="hidden" name="from" value="suggested" />
-            <input type="hidden" name="days" value={String(days)} />
-            <button type="submit">Use the suggested model</button> <span class="mut small">Opens it in the editor; nothing is saved until you press Save.</span>
-          </form>
-        ) : (
-          <p class="small mut">No suggested model yet: it is fitted to the window's conversions (record them with POST /v1/admin/conversions).</p>
-        )}
+        <SuggestedAction r={r} model={model} days={days} />
       </section>
       <div class="grid">
         <section class="card" aria-labelledby="h-hist">
@@ -309,6 +306,8 @@ function ReportView({ r, model, days }: { r: Report; model: string | null; days:
           </div>
         </details>
       ) : null}
+      <SuggestedRules s={r.suggested} auc={r.suggestedAuc} />
+      <SourcesSection rows={r.sources} sort={sort} model={model} days={days} />
       <section class="card" aria-labelledby="h-tiers">
         <h2 id="h-tiers">Per tier</h2>
         <div class="scroll">
