@@ -1,10 +1,9 @@
-import { EDITOR_JS } from "./editor-script";
-
 // The dashboard's stylesheet and its small client script, served by the Worker at
 // /dashboard/assets/app.<hash>.css|js (immutable, cached for a year). External files,
 // not inline blocks, so the CSP can stay `script-src 'self'; style-src 'self'`.
 // The script only enhances: every page works without it (copy button, live
-// rescoring progress and local times are the extras).
+// rescoring progress and local times are the extras). The model editor's larger script is
+// a static asset instead (worker/dashboard/client/editor.js, outside the Worker bundle).
 
 export const CSS = `
 :root{--bg:#f6f7f9;--fg:#1b1f24;--mut:#5b6470;--line:#d9dde3;--card:#fff;--acc:#1d4ed8;--hot:#b91c1c;--warm:#b45309;--cold:#1e5f8a;--dq:#4b5563;--ok:#15803d;--bad:#b91c1c;--fit:#0f766e;--int:#7c3aed}
@@ -150,7 +149,5 @@ function fnv(s: string): string {
   return (h >>> 0).toString(36);
 }
 
-export { EDITOR_JS };
-export const EDITOR_JS_PATH = `/dashboard/assets/editor.${fnv(EDITOR_JS)}.js`;
 export const CSS_PATH = `/dashboard/assets/app.${fnv(CSS)}.css`;
 export const JS_PATH = `/dashboard/assets/app.${fnv(JS)}.js`;
