@@ -8,6 +8,7 @@ import { webhookReceiver } from "./test/support/webhook-receiver";
 const SHIMS = {
   "@babel/runtime-corejs3/helpers/esm/defineProperty": fileURLToPath(new URL("./worker/shims/babel-define-property.ts", import.meta.url)),
   "@babel/runtime-corejs3/core-js/instance/trim": fileURLToPath(new URL("./worker/shims/babel-instance-trim.ts", import.meta.url)),
+  "js-base64": fileURLToPath(new URL("./worker/shims/js-base64.ts", import.meta.url)),
 };
 
 // Three projects: `worker` runs inside workerd against a real local D1 with the

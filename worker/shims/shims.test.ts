@@ -1,4 +1,4 @@
-// The native stand-ins for mimetext's Babel runtime (wrangler.toml [alias]; vitest.config.ts
+// The native stand-ins for mimetext's Babel runtime and js-base64 (wrangler.toml [alias]; vitest.config.ts
 // applies the same swap, so mimetext below runs on them as in production).
 import { createMimeMessage } from "mimetext/browser";
 import { describe, expect, it } from "vitest";
