@@ -1,6 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { webhookReceiver } from "./test/support/webhook-receiver";
+
+// The module swaps the deployed Worker gets from wrangler.toml [alias] (mimetext's Babel
+// runtime → native one-liners, worker/shims/): the tests run the code that ships.
+const SHIMS = {
+  "@babel/runtime-corejs3/helpers/esm/defineProperty": fileURLToPath(new URL("./worker/shims/babel-define-property.ts", import.meta.url)),
+  "@babel/runtime-corejs3/core-js/instance/trim": fileURLToPath(new URL("./worker/shims/babel-instance-trim.ts", import.meta.url)),
+  "js-base64": fileURLToPath(new URL("./worker/shims/js-base64.ts", import.meta.url)),
+};
 
 // Three projects: `worker` runs inside workerd against a real local D1 with the
 // real migrations, `worker-queue` the same in queue ingest mode; `node` runs the
@@ -28,6 +37,7 @@ export default defineConfig(async () => {
         },
       }),
     ],
+    resolve: { alias: SHIMS },
     // A generous per-test timeout: a shared 2-core machine can stall a D1-heavy test for seconds; speed is measured by the benches.
     test: { name, include, setupFiles: ["./test/support/apply-migrations.ts"], testTimeout: 30_000 },
   });

@@ -1,11 +1,13 @@
 // Builds everything the Worker serves as static assets into public/ (gitignored):
 // the snippet (public/es.js, its personalization build public/es.personalize.js, public/es.mjs), the demo sites (public/demo/) and
-// the cache policy for them (public/_headers).
+// the cache policy for them (public/_headers), and the dashboard's model editor script
+// (public/assets/editor.<hash>.js, scripts/build-dashboard.mjs).
 // Usage: `node scripts/build.mjs` (npm run build). Fast: esbuild only.
 import { cp, mkdir, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildDashboardAssets } from "./build-dashboard.mjs";
 import { buildSdk } from "./build-sdk.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -19,11 +21,16 @@ const SNIPPET_HEADERS = `  Content-Type: application/javascript; charset=utf-8
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
 `;
+// Dashboard scripts are named by their content hash: a new build is a new URL.
 const HEADERS = `${["/es.js", "/es.personalize.js", "/es.mjs", "/es.forms.js"].map((p) => p + "\n" + SNIPPET_HEADERS).join("")}/demo/*
   Cache-Control: no-cache
 /favicon.ico
   Content-Type: image/x-icon
   Cache-Control: public, max-age=86400
+/assets/*
+  Content-Type: text/javascript; charset=utf-8
+  Cache-Control: public, max-age=31536000, immutable
+  X-Content-Type-Options: nosniff
 `;
 
 /**
@@ -62,6 +69,7 @@ export async function buildAll() {
   await rm(pub, { recursive: true, force: true });
   await mkdir(pub, { recursive: true });
   await buildSdk({ outdir: pub });
+  await buildDashboardAssets({ outdir: pub });
   if (existsSync(join(root, "demo"))) await cp(join(root, "demo"), join(pub, "demo"), { recursive: true });
   await writeFile(join(pub, "_headers"), HEADERS);
   await writeFile(join(pub, "favicon.ico"), favicon());
@@ -69,5 +77,5 @@ export async function buildAll() {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   await buildAll();
-  console.log("built public/ (es.js, es.personalize.js, es.mjs, demo/, _headers)");
+  console.log("built public/ (es.js, es.personalize.js, es.mjs, demo/, assets/, _headers)");
 }

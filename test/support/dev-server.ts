@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 // @ts-expect-error plain .mjs build script without types
 import { buildSdk } from "../../scripts/build-sdk.mjs";
+// @ts-expect-error plain .mjs build script without types
+import { buildDashboardAssets } from "../../scripts/build-dashboard.mjs";
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, "../..");
@@ -52,6 +54,8 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startDev(): Promise<Dev> {
   await buildSdk();
+  // The model editor's script is a static asset too (public/assets/).
+  await buildDashboardAssets();
   const tmp = mkdtempSync(join(tmpdir(), "es-e2e-"));
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "1", NO_COLOR: "1" };
   // Every shard of wrangler.toml is migrated; the test site lives on the first (sql() reads it).

@@ -1,6 +1,7 @@
 // The snippet and the demos are static assets (public/, built by `npm run build`).
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { EDITOR_JS_PATH } from "../../worker/dashboard/editor-asset";
 
 describe("GET /es.js", () => {
   it("serves the built snippet as JavaScript with an ETag and a revalidating cache policy", async () => {
@@ -51,5 +52,22 @@ describe("the SaaS demo's pages (issue 15)", () => {
     expect(pricing).toContain('href="index.html#trial"');
     const index = await (await env.ASSETS.fetch("https://edgescore.test/demo/saas/index.html")).text();
     expect(index).toMatch(/<form id="trial" data-es-event="trial_signup" data-es-traits="company_size role"/);
+  });
+});
+
+describe("GET /assets/editor.<hash>.js", () => {
+  it("serves the model editor script the Worker links, as built, immutable", async () => {
+    const res = await env.ASSETS.fetch(`https://edgescore.test${EDITOR_JS_PATH}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    const body = await res.text();
+    // Minified (the source's comments are gone) and whole.
+    expect(body).not.toContain("The JSON document is the one source of truth");
+    expect(body).toContain("panel-visual");
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body)));
+    const hex = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(EDITOR_JS_PATH).toBe(`/assets/editor.${hex.slice(0, 12)}.js`);
   });
 });

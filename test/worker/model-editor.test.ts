@@ -1,8 +1,9 @@
 // The dashboard's model editor (issue 15) inside workerd: the live preview's fragment
 // endpoint, the starter templates, the "model needed" notice, the editor script asset,
 // and the site's vocabulary handed to the page as text only.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { EDITOR_JS_PATH } from "../../worker/dashboard/assets";
+import { EDITOR_JS_PATH } from "../../worker/dashboard/editor-asset";
 import { TEMPLATE_NAMES, TEMPLATES } from "../../worker/models/templates";
 import { parseModel } from "../../worker/scoring/model";
 import { admin, call, createSite, event, type Keys } from "../support/api";
@@ -30,7 +31,7 @@ async function login(keys: Keys): Promise<string> {
 
 async function page(path: string, cookie: string) {
   const res = await call(path, { headers: { cookie }, redirect: "manual" });
-  return { status: res.status, html: await res.text() };
+  return { status: res.status, headers: res.headers, html: await res.text() };
 }
 
 const csrfOf = (html: string) => /name="_csrf" value="([A-Za-z0-9_-]+)"/.exec(html)![1]!;
@@ -58,14 +59,19 @@ describe("model editor (dashboard)", () => {
     // An unknown template is ignored: the plain starter.
     const plain = await page("/dashboard/models/dealer?template=nope", cookie);
     expect(plain.html).not.toContain("starter model");
-    // The editor script is its own asset, loaded by this page only.
+    // The editor script is a static asset (content-hashed, outside the Worker bundle, same
+    // origin for the CSP's script-src 'self'), loaded by this page only.
+    expect(EDITOR_JS_PATH).toMatch(/^\/assets\/editor\.[0-9a-f]{12}\.js$/);
     expect(ed.html).toContain(`<script src="${EDITOR_JS_PATH}" defer=""></script>`);
+    expect(ed.headers.get("content-security-policy")).toMatch(/script-src 'self'(;|$)/);
     expect((await page("/dashboard/models", cookie)).html).not.toContain(EDITOR_JS_PATH);
-    const js = await call(EDITOR_JS_PATH);
+    const js = await env.ASSETS.fetch(HOST + EDITOR_JS_PATH);
     expect(js.status).toBe(200);
     expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
     expect(js.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
     expect(await js.text()).toContain("panel-visual");
+    // The Worker no longer carries it.
+    expect((await call(EDITOR_JS_PATH.replace("/assets/", "/dashboard/assets/"))).status).toBe(404);
   });
 
   it("hands the site's vocabulary to the editor as an escaped attribute: beacon strings stay text", async () => {

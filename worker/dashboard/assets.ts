@@ -1,10 +1,9 @@
-import { EDITOR_JS } from "./editor-script";
-
 // The dashboard's stylesheet and its small client script, served by the Worker at
 // /dashboard/assets/app.<hash>.css|js (immutable, cached for a year). External files,
 // not inline blocks, so the CSP can stay `script-src 'self'; style-src 'self'`.
 // The script only enhances: every page works without it (copy button, live
-// rescoring progress and local times are the extras).
+// rescoring progress and local times are the extras). The model editor's larger script is
+// a static asset instead (worker/dashboard/client/editor.js, outside the Worker bundle).
 
 import { IMPORT_JS } from "./import-script";
 
@@ -166,7 +165,5 @@ function fnv(s: string): string {
   return (h >>> 0).toString(36);
 }
 
-export { EDITOR_JS };
-export const EDITOR_JS_PATH = `/dashboard/assets/editor.${fnv(EDITOR_JS)}.js`;
 export const CSS_PATH = `/dashboard/assets/app.${fnv(CSS)}.css`;
 export const JS_PATH = `/dashboard/assets/app.${fnv(JS)}.js`;

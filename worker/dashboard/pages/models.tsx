@@ -8,7 +8,7 @@ import { TriggerTests } from "./trigger-test";
 import type { ModelInfo } from "../../models/models";
 import { TEMPLATE_NAMES, TEMPLATES } from "../../models/templates";
 import type { Vocabulary } from "../../models/vocabulary";
-import { EDITOR_JS_PATH } from "../assets";
+import { EDITOR_JS_PATH } from "../editor-asset";
 
 export function ModelsPage(p: { site: { name: string }; csrf: string; models: ModelInfo[]; error?: string | null }) {
   return (

@@ -1,5 +1,8 @@
-// The model editor's script (served as /dashboard/assets/editor.<hash>.js, only on the
-// editor page; the CSP allows no inline script). Plain browser JavaScript, no framework.
+// The model editor's script, only on the editor page (the CSP allows no inline script).
+// A static asset, not part of the Worker: scripts/build-dashboard.mjs minifies it to
+// public/assets/editor.<content hash>.js and writes that path to
+// worker/dashboard/editor-asset.ts, which the editor page links.
+// Plain browser JavaScript, no framework.
 //
 // The JSON document is the one source of truth: the visual editor reads it, edits the
 // parsed object in place and writes it back to the textarea (which is what the form
@@ -7,7 +10,6 @@
 // `requires`, `leadType`, conditions with `all`/`any`) are kept as they are, and
 // switching tabs loses nothing. Every change asks the server for a preview (debounced).
 // Values from the site's data (the vocabulary) are only ever set as text or values.
-export const EDITOR_JS = String.raw`
 (function () {
 "use strict";
 var root = document.getElementById("editor");
@@ -535,4 +537,3 @@ if (first) { selectTab(true); showJsonError(first); } else selectTab(false);
 // A document other than the saved one (new, a template, after a failed save) is previewed at once.
 if (root.getAttribute("data-autopreview") && !slot.querySelector("#preview")) schedule();
 })();
-`.trim();
