@@ -7,10 +7,9 @@ import { requireOwnerOrOperator } from "../http/auth";
 import { limitBody, MAX_BODY_BYTES, readJson } from "../http/body";
 import { badRequest, notFound } from "../http/errors";
 import { parseOrThrow } from "../http/validate";
-import { safeKey, text } from "../lib/zod";
-import { MIN_SITE_PER_MIN, MIN_VISITOR_PER_MIN } from "../abuse/rate-limits";
+import { safeKey } from "../lib/zod";
 import { siteSettings, updateSettings } from "../sites/settings";
-import { host, origin, param } from "./sites";
+import { settingFields } from "./sites";
 
 // An event type (purchase, trial_signup) or a custom / form event's name.
 const eventName = safeKey(100);
@@ -21,20 +20,7 @@ const conversionEvents = z.union([
   ),
 ]);
 
-const patch = z.object({
-  name: z.optional(text(100, 1)),
-  origins: z.optional(z.array(origin).check(z.maxLength(50))),
-  rateLimits: z.optional(
-    z.object({
-      visitorPerMinute: z.optional(z.int().check(z.gte(MIN_VISITOR_PER_MIN), z.lte(100_000))),
-      sitePerMinute: z.optional(z.int().check(z.gte(MIN_SITE_PER_MIN), z.lte(10_000_000))),
-    }),
-  ),
-  catalogHosts: z.optional(z.array(host).check(z.maxLength(20))),
-  keepParams: z.optional(z.array(param).check(z.maxLength(20))),
-  retentionDays: z.optional(z.int().check(z.gte(1), z.lte(3650))),
-  conversionEvents: z.optional(conversionEvents),
-});
+const patch = z.partial(z.object({ ...settingFields, conversionEvents }));
 
 export const siteSettingsRoutes = new Hono<AppEnv>();
 

@@ -29,22 +29,30 @@ export const host = z.pipe(
 const PARAM = /^[A-Za-z0-9_.-]{1,64}$/;
 export const param = z.string().check(z.refine((p) => PARAM.test(p), "must be 1–64 letters, digits, _ . or -"));
 
-const newSite = z.object({
+/** What a site owner may set, at creation and later (PATCH /v1/admin/sites/:id): each field optional. */
+export const settingFields = {
   name: text(100, 1),
   origins: z.array(origin).check(z.maxLength(50)),
-  rateLimits: z.optional(
-    z.object({
-      // The rate limiting binding counts these by sampling: a limit below the binding's own is not representable.
-      visitorPerMinute: z.optional(z.int().check(z.gte(MIN_VISITOR_PER_MIN), z.lte(100_000))),
-      sitePerMinute: z.optional(z.int().check(z.gte(MIN_SITE_PER_MIN), z.lte(10_000_000))),
-    }),
-  ),
-  catalogHosts: z.optional(z.array(host).check(z.maxLength(20))),
-  keepParams: z.optional(z.array(param).check(z.maxLength(20))),
+  rateLimits: z.object({
+    // The rate limiting binding counts these by sampling: a limit below the binding's own is not representable.
+    visitorPerMinute: z.optional(z.int().check(z.gte(MIN_VISITOR_PER_MIN), z.lte(100_000))),
+    sitePerMinute: z.optional(z.int().check(z.gte(MIN_SITE_PER_MIN), z.lte(10_000_000))),
+  }),
+  catalogHosts: z.array(host).check(z.maxLength(20)),
+  keepParams: z.array(param).check(z.maxLength(20)),
+  // Days raw events are kept (default 400); scores keep what they need beyond.
+  retentionDays: z.int().check(z.gte(1), z.lte(3650)),
+};
+
+const newSite = z.object({
+  name: settingFields.name,
+  origins: settingFields.origins,
+  rateLimits: z.optional(settingFields.rateLimits),
+  catalogHosts: z.optional(settingFields.catalogHosts),
+  keepParams: z.optional(settingFields.keepParams),
   // The operator may pin a site to a shard; otherwise it goes to the least loaded.
   shard: z.optional(z.int().check(z.gte(0), z.lte(15))),
-  // Days raw events are kept (default 400); scores keep what they need beyond.
-  retentionDays: z.optional(z.int().check(z.gte(1), z.lte(3650))),
+  retentionDays: z.optional(settingFields.retentionDays),
 });
 
 export const sitesRoutes = new Hono<AppEnv>();

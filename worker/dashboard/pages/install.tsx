@@ -1,7 +1,28 @@
 import { Layout } from "../layout";
 
+/** The script tag a site pastes into every page. */
+export const snippetTag = (origin: string, publicKey: string) => `<script async src="${origin}/es.js" data-site="${publicKey}"></script>`;
+
+/** The tag in a read-only box with a copy button (the button appears once the page's script runs). */
+export function SnippetBox(p: { siteName: string; tag: string; rows: number }) {
+  return (
+    <>
+      <label for="snippet">Snippet for {p.siteName}</label>
+      <textarea id="snippet" rows={p.rows} readonly spellcheck={false}>
+        {p.tag}
+      </textarea>
+      <div class="row">
+        <button type="button" data-copy="snippet" data-status="copy-status" hidden>
+          Copy the snippet
+        </button>
+        <span id="copy-status" class="small" role="status" aria-live="polite"></span>
+      </div>
+    </>
+  );
+}
+
 export function InstallPage(p: { site: { name: string; publicKey: string; origins: string[] }; csrf: string; origin: string }) {
-  const tag = `<script async src="${p.origin}/es.js" data-site="${p.site.publicKey}"></script>`;
+  const tag = snippetTag(p.origin, p.site.publicKey);
   const stub = `<script>window.edgescore=window.edgescore||function(){(edgescore.q=edgescore.q||[]).push(arguments)}</script>`;
   return (
     <Layout title="Install" nav="install" site={p.site} csrf={p.csrf}>
@@ -11,16 +32,7 @@ export function InstallPage(p: { site: { name: string; publicKey: string; origin
         <p>
           Before <code>&lt;/head&gt;</code> or at the end of <code>&lt;body&gt;</code>. It loads asynchronously and never blocks rendering.
         </p>
-        <label for="snippet">Snippet for {p.site.name}</label>
-        <textarea id="snippet" rows={3} readonly spellcheck={false}>
-          {tag}
-        </textarea>
-        <div class="row">
-          <button type="button" data-copy="snippet" data-status="copy-status" hidden>
-            Copy the snippet
-          </button>
-          <span id="copy-status" class="small" role="status" aria-live="polite"></span>
-        </div>
+        <SnippetBox siteName={p.site.name} tag={tag} rows={3} />
         <p class="small">
           Personalizing the page (<code>data-es-tier</code>, <code>data-es-promo</code>, <code>edgescore('recommend', …)</code>)? Load{" "}
           <code>/es.personalize.js</code> instead of <code>/es.js</code>: the same tracking plus the page personalization, a little larger.

@@ -4,6 +4,7 @@
 // /dashboard/setup/status; no inline script under the CSP) and a starter model.
 import type { Issue } from "../../http/errors";
 import { Csrf, Layout, Msg } from "../layout";
+import { SnippetBox, snippetTag } from "./install";
 
 export const ORIGIN_RULE =
   "An origin is scheme, host and port, and must match exactly: https://shop.example does not allow http://shop.example, https://www.shop.example or https://shop.example:8443. List each one, or https://*.shop.example for every subdomain.";
@@ -119,7 +120,7 @@ export interface SetupView {
 }
 
 export function SetupPage(v: SetupView) {
-  const tag = `<script async src="${v.origin}/es.js" data-site="${v.site.publicKey}"></script>`;
+  const tag = snippetTag(v.origin, v.site.publicKey);
   const done = v.firstEvent.received;
   return (
     <Layout title="Setup" nav="setup" site={v.site} csrf={v.csrf}>
@@ -149,16 +150,7 @@ export function SetupPage(v: SetupView) {
         </li>
         <li class="card" aria-labelledby="h-snippet">
           <h2 id="h-snippet">2. Paste the snippet into every page</h2>
-          <label for="snippet">Snippet for {v.site.name}</label>
-          <textarea id="snippet" rows={2} readonly spellcheck={false}>
-            {tag}
-          </textarea>
-          <div class="row">
-            <button type="button" data-copy="snippet" data-status="copy-status" hidden>
-              Copy the snippet
-            </button>
-            <span id="copy-status" class="small" role="status" aria-live="polite"></span>
-          </div>
+          <SnippetBox siteName={v.site.name} tag={tag} rows={2} />
           <p class="small mut">
             Testing with Playwright or Cypress? The snippet stays off under automation (and says so in the console) unless the tag has <code>data-allow-automation</code>;
             add <code>data-debug</code> to log every batch it sends. More options on the <a href="/dashboard/install">Install</a> page.
