@@ -118,6 +118,10 @@ export const leads = sqliteTable(
     // the server (3); traits absent here came from a browser (1). A weaker source
     // never overwrites a stronger one.
     traitSources: text("trait_sources", { mode: "json" }).$type<Record<string, number>>(),
+    // What the lead's current session gained since its sessions row was last
+    // written (ingest/live-session.ts): a beacon in the same session updates only
+    // this row, not the session's too. Readers of sessions add it (store/leads/live.ts).
+    liveSession: text("live_session", { mode: "json" }).$type<{ id: string; started: number; landing: boolean; lastSeen: number; events: number; pages: string[] }>(),
   },
   // No index on last_seen: every request moves it, and each index costs a D1
   // row write. Site-wide scans use the (site_id, email) index's prefix.

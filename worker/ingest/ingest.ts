@@ -22,10 +22,11 @@ import { existingEvents, history, insertEvents, type EventRow } from "../store/e
 import { fencedHere, guard, GuardedBatchFailed, lostRace, runGuardedOnce } from "../store/leads/guard";
 import * as leads from "../store/leads/ingest";
 import { promoSql, type HeldCode } from "../store/promos";
-import { scoresOf, siteModelRows, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
+import { scoresOf, siteModelRows, updateScoreStates, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
 import { normalizeEmail } from "./identity";
 import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
 import { batchTraits, normalizeEvents, type EventSource } from "./normalize";
+import { inTurn } from "./visitor-turns";
 import { planIngest, type IngestSite, type Plan, type PlanRequest, type Write } from "./plan";
 import type { Traits, WireEvent } from "./schema";
 import type { ModelOutcome } from "./score-models";
@@ -83,6 +84,10 @@ export async function ingest(db: D1Database, input: IngestInput): Promise<Ingest
     traits,
     now: input.now,
   };
+  return req.visitor ? inTurn(`${req.site.id}\u0000${req.visitor}`, () => attempts(db, req)) : attempts(db, req);
+}
+
+async function attempts(db: D1Database, req: PlanRequest): Promise<IngestOutcome> {
   const stats = { ...newStats(), attempts: 0 };
   let failed: GuardedBatchFailed | null = null;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -205,6 +210,8 @@ function statements(db: D1Database, req: PlanRequest, plan: Plan, w: Write): D1P
       return [leads.touchSession(db, siteId, w.leadId, w.visitor, w.touch, w.country, w.products)];
     case "scores":
       return [upsertScores(db, siteId, now, w.rows)];
+    case "scoreStates":
+      return [updateScoreStates(db, now, w.rows)];
     case "alert":
       return [insertAlert(db, w.alert)];
     case "products":

@@ -45,6 +45,7 @@ const lead = (over: Partial<LeadRow>): LeadRow => ({
   identity: null,
   claimed_email: null,
   trait_sources: null,
+  live_session: null,
   ...over,
 });
 

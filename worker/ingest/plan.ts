@@ -21,6 +21,7 @@ import type { AlertWrite } from "../store/alerts-outbox";
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
 import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
+import { flushOf, parseLive, planSessions, type SessionPlan } from "./live-session";
 import { acceptClaim, resolveLead, type Resolution } from "./resolve";
 import type { Traits } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
@@ -65,6 +66,8 @@ export type Write =
   | { op: "mapVisitor"; visitor: string; leadId: string }
   | { op: "session"; leadId: string; visitor: string | null; touch: SessionTouch; country: string | null; products: string[] | null }
   | { op: "scores"; rows: ScoreRow[] }
+  /** Score rows whose score did not change: the state and figures only (no rank index entry rewritten). */
+  | { op: "scoreStates"; rows: ScoreRow[] }
   | { op: "alert"; alert: AlertWrite }
   | { op: "products"; items: ProductWrite[] }
   | { op: "productUrls"; items: ProductWrite[] }
@@ -118,7 +121,9 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
 
   const ownEvents = target?.event_count ?? 0;
   const mergedEvents = res.mergeFrom?.event_count ?? 0;
-  const lead = plannedLead(req, res, merged, fresh, ownEvents + mergedEvents);
+  const catalog = catalogChanges(fresh, sessionProducts, site);
+  const sessions = planSessions(sessionTouches(fresh), parseLive(target?.live_session), (id) => catalog.recent.has(id));
+  const lead = plannedLead(req, res, merged, fresh, ownEvents + mergedEvents, sessions);
   // A request whose events are all duplicates and that sets nothing new writes
   // nothing: a resend must change nothing.
   if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !res.evict && target && !leadChanged(target, lead)) {
@@ -135,15 +140,21 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // The claim gives up the email before the target takes it (one email, one lead).
   if (res.evict) writes.push({ op: "evictClaim", lead: res.evict });
   writes.push(target ? { op: "updateLead", lead, before: target } : { op: "insertLead", lead });
+  // The merged lead's live session goes into its row before its sessions move.
+  const mergedLive = parseLive(res.mergeFrom?.live_session);
+  if (res.mergeFrom && mergedLive && mergedLive.events > 0)
+    writes.push({ op: "session", leadId: res.mergeFrom.id, visitor, touch: flushOf(mergedLive), country: null, products: null });
   if (res.mergeFrom) writes.push({ op: "merge", from: res.mergeFrom.id, into: res.targetId, offset: ownEvents });
   if (res.mapVisitor && visitor) writes.push({ op: "mapVisitor", visitor, leadId: res.targetId });
-  const catalog = catalogChanges(fresh, sessionProducts, site);
-  for (const touch of sessionTouches(fresh))
+  for (const touch of sessions.writes)
     writes.push({ op: "session", leadId: res.targetId, visitor, touch, country: req.country, products: catalog.recent.get(touch.id) ?? null });
-  // A score row that would not change is not rewritten (most page views match no rule).
+  // A score row that would not change is not rewritten (most page views match no
+  // rule); one whose score stays keeps its rank index entry.
   const scoreRows = outcomes.map((o) => scoreRowOf(res.targetId, o.sm.name, o.sm.version, o.result, o.state));
   const changed = scoreRows.filter((w) => !unchanged(w, states));
-  if (changed.length) writes.push({ op: "scores", rows: changed });
+  const sameScore = changed.filter((w) => states.some((s) => s.lead_id === w.lead_id && s.model === w.model && s.score === w.score));
+  if (sameScore.length) writes.push({ op: "scoreStates", rows: sameScore });
+  if (sameScore.length < changed.length) writes.push({ op: "scores", rows: changed.filter((w) => !sameScore.includes(w)) });
   const alertIds: string[] = [];
   for (const o of outcomes)
     for (const f of o.fired) {
@@ -163,8 +174,11 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   for (const allocation of allocations) writes.push({ op: "allocate", allocation, leadId: res.targetId, who });
   if (allocations.length > 0 || res.mergeFrom) writes.push({ op: "readCodes", leadId: res.targetId });
 
+  // A new lead's sessions are new: none holds products yet, so a product view
+  // in them later needs no read to know that.
+  const started = target ? [] : sessions.writes.map((t): [string, string[]] => [t.id, []]);
   const next = visitor
-    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...sessionProducts, ...catalog.recent]) }
+    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
     : null;
   return {
     kind: "plan",
@@ -173,7 +187,7 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
 }
 
 /** The target lead as it will be after the write (absolute values: the guard makes them safe). */
-function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh: StoredEvent[], eventsBefore: number): LeadRow {
+function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh: StoredEvent[], eventsBefore: number, sessions: SessionPlan): LeadRow {
   const t = res.target;
   // Seen-times come from the events (server imports may be in the past).
   const firstSeen = Math.min(...fresh.map((e) => e.ts), t?.first_seen ?? req.now, res.mergeFrom?.first_seen ?? Infinity);
@@ -193,6 +207,7 @@ function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh:
     identity: res.identity,
     claimed_email: res.claimedEmail,
     trait_sources: Object.keys(merged.sources).length ? JSON.stringify(merged.sources) : null,
+    live_session: sessions.live ? JSON.stringify(sessions.live) : null,
   };
 }
 

@@ -5,11 +5,11 @@ import type { LeadTableRow } from "../rows";
 /** A lead as ingest reads and plans it (the columns it decides on). */
 export type LeadRow = Pick<
   LeadTableRow,
-  "id" | "site_id" | "email" | "name" | "phone" | "traits" | "country" | "first_seen" | "last_seen" | "event_count" | "version" | "identity" | "claimed_email" | "trait_sources"
+  "id" | "site_id" | "email" | "name" | "phone" | "traits" | "country" | "first_seen" | "last_seen" | "event_count" | "version" | "identity" | "claimed_email" | "trait_sources" | "live_session"
 >;
 
 const LEAD_COLS =
-  "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources";
+  "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources, l.live_session";
 
 export const leadByVisitor = (db: D1Database, siteId: string, visitor: string) =>
   db.prepare(`SELECT ${LEAD_COLS} FROM visitors v JOIN leads l ON l.id = v.lead_id WHERE v.site_id = ?1 AND v.id = ?2`).bind(siteId, visitor);
@@ -20,12 +20,12 @@ export const leadByEmail = (db: D1Database, siteId: string, email: string) =>
 export const insertLead = (db: D1Database, l: LeadRow) =>
   db
     .prepare(
-      `INSERT INTO leads (id, site_id, email, name, phone, traits, country, first_seen, last_seen, event_count, version, identity, claimed_email, trait_sources)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`,
+      `INSERT INTO leads (id, site_id, email, name, phone, traits, country, first_seen, last_seen, event_count, version, identity, claimed_email, trait_sources, live_session)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`,
     )
-    .bind(l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources);
+    .bind(l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources, l.live_session);
 
-const UPDATABLE = ["email", "name", "phone", "traits", "country", "first_seen", "last_seen", "event_count", "identity", "claimed_email", "trait_sources"] as const;
+const UPDATABLE = ["email", "name", "phone", "traits", "country", "first_seen", "last_seen", "event_count", "identity", "claimed_email", "trait_sources", "live_session"] as const;
 
 /**
  * The lead as planned (absolute values, decided under the version guard).
