@@ -218,9 +218,11 @@ export const leadScores = sqliteTable(
     state: text("state", { mode: "json" }).notNull(),
     scoredAt: integer("scored_at").notNull(),
   },
+  // No index on the score (lead_scores_rank, dropped by issue 12): the lead list
+  // sorts the site's leads joined by primary key, no query searched it, and
+  // every score change paid a D1 row write for it.
   (t) => [
     primaryKey({ columns: [t.leadId, t.model] }),
-    index("lead_scores_rank").on(t.siteId, t.model, t.score),
   ],
 );
 

@@ -22,7 +22,7 @@ import { existingEvents, history, insertEvents, type EventRow } from "../store/e
 import { fencedHere, guard, GuardedBatchFailed, lostRace, runGuardedOnce } from "../store/leads/guard";
 import * as leads from "../store/leads/ingest";
 import { promoSql, type HeldCode } from "../store/promos";
-import { scoresOf, siteModelRows, updateScoreStates, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
+import { scoresOf, siteModelRows, upsertScores, type ModelRow, type ScoreRow } from "../store/scores/ingest";
 import { normalizeEmail } from "./identity";
 import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
 import { batchTraits, normalizeEvents, type EventSource } from "./normalize";
@@ -178,7 +178,10 @@ async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutc
   if (step.kind !== "plan") throw new Error("the planner asked for history twice");
   const plan = step.plan;
   const result = { leadId: plan.leadId, accepted: plan.accepted, duplicates: plan.duplicates, outcomes: plan.outcomes, alertIds: plan.alertIds, stats };
-  if (plan.writes.length === 0) return { ...result, codes: plan.codes };
+  if (plan.writes.length === 0) {
+    if (visitor && plan.next) leadCache.set(site.id, visitor, { ...plan.next, held: plan.codes });
+    return { ...result, codes: plan.codes };
+  }
 
   // RT2: one batch, one transaction; a lost race comes back as a WriteConflict.
   const rt2 = await runGuardedOnce(db, plan.writes.flatMap((w) => statements(db, req, plan, w)), plan.guard, plan.eventIds, stats);
@@ -210,8 +213,6 @@ function statements(db: D1Database, req: PlanRequest, plan: Plan, w: Write): D1P
       return [leads.touchSession(db, siteId, w.leadId, w.visitor, w.touch, w.country, w.products)];
     case "scores":
       return [upsertScores(db, siteId, now, w.rows)];
-    case "scoreStates":
-      return [updateScoreStates(db, now, w.rows)];
     case "alert":
       return [insertAlert(db, w.alert)];
     case "products":

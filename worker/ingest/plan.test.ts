@@ -136,19 +136,6 @@ describe("planIngest", () => {
     expect(after.op === "updateLead" && JSON.parse(after.lead.live_session!)).toMatchObject({ id: "s2", events: 0, pages: [] });
   });
 
-  it("a score row whose score stays is written without its score (scoreStates); a new score is upserted", async () => {
-    const known = lead({ id: "ld_s", event_count: 0 });
-    const first = planOf(await planIngest(request([wire("q1", "page_view")]), snapshot({ byVisitor: known }), null, newId));
-    // The stored row differs from what the engine gives now in a figure other than the score.
-    const states = first.next!.states.map((r) => ({ ...r, readiness: r.readiness + 1 }));
-    const chat = planOf(await planIngest(request([wire("q2", "chat")]), snapshot({ byVisitor: first.next!.byVisitor, states }), null, newId));
-    expect(chat.writes.filter((w) => w.op === "scores" || w.op === "scoreStates").map((w) => w.op === "scoreStates" && [w.rows[0]!.score, w.rows[0]!.readiness])).toEqual([
-      [states[0]!.score, states[0]!.readiness - 1],
-    ]);
-    const view = planOf(await planIngest(request([wire("q3", "page_view")]), snapshot({ byVisitor: first.next!.byVisitor, states }), null, newId));
-    expect(view.writes.filter((w) => w.op === "scores" || w.op === "scoreStates").map((w) => w.op)).toEqual(["scores"]);
-  });
-
   it("is a function of its inputs: the same request and snapshot give the same plan", async () => {
     const req = request([wire("e9", "trial_signup"), wire("e10", "page_view")]);
     const a = planOf(await planIngest(req, snapshot(), null, () => "al_same"));

@@ -66,8 +66,6 @@ export type Write =
   | { op: "mapVisitor"; visitor: string; leadId: string }
   | { op: "session"; leadId: string; visitor: string | null; touch: SessionTouch; country: string | null; products: string[] | null }
   | { op: "scores"; rows: ScoreRow[] }
-  /** Score rows whose score did not change: the state and figures only (no rank index entry rewritten). */
-  | { op: "scoreStates"; rows: ScoreRow[] }
   | { op: "alert"; alert: AlertWrite }
   | { op: "products"; items: ProductWrite[] }
   | { op: "productUrls"; items: ProductWrite[] }
@@ -127,7 +125,9 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // A request whose events are all duplicates and that sets nothing new writes
   // nothing: a resend must change nothing.
   if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !res.evict && target && !leadChanged(target, lead)) {
-    return { kind: "plan", plan: { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], writes: [], guard: guardSpec, eventIds: [], codes: ownCodes, next: null } };
+    // What was read stays true for the visitor's next beacon (no read then).
+    const next = visitor && byVisitor?.id === target.id ? { byVisitor, byEmail: null, models: snap.models, states: states.filter((s) => s.lead_id === target.id), existing: recentIds(existing, req.events), sessionProducts } : null;
+    return { kind: "plan", plan: { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], writes: [], guard: guardSpec, eventIds: [], codes: ownCodes, next } };
   }
 
   if (!history && (res.mergeFrom || needsHistory(models, states, res.targetId, ownEvents + mergedEvents > 0)))
@@ -148,13 +148,10 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   if (res.mapVisitor && visitor) writes.push({ op: "mapVisitor", visitor, leadId: res.targetId });
   for (const touch of sessions.writes)
     writes.push({ op: "session", leadId: res.targetId, visitor, touch, country: req.country, products: catalog.recent.get(touch.id) ?? null });
-  // A score row that would not change is not rewritten (most page views match no
-  // rule); one whose score stays keeps its rank index entry.
+  // A score row that would not change is not rewritten (most page views match no rule).
   const scoreRows = outcomes.map((o) => scoreRowOf(res.targetId, o.sm.name, o.sm.version, o.result, o.state));
   const changed = scoreRows.filter((w) => !unchanged(w, states));
-  const sameScore = changed.filter((w) => states.some((s) => s.lead_id === w.lead_id && s.model === w.model && s.score === w.score));
-  if (sameScore.length) writes.push({ op: "scoreStates", rows: sameScore });
-  if (sameScore.length < changed.length) writes.push({ op: "scores", rows: changed.filter((w) => !sameScore.includes(w)) });
+  if (changed.length) writes.push({ op: "scores", rows: changed });
   const alertIds: string[] = [];
   for (const o of outcomes)
     for (const f of o.fired) {
@@ -178,12 +175,23 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // in them later needs no read to know that.
   const started = target ? [] : sessions.writes.map((t): [string, string[]] => [t.id, []]);
   const next = visitor
-    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
+    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: recentIds(existing, req.events), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
     : null;
   return {
     kind: "plan",
     plan: { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, alertIds, writes, guard: guardSpec, eventIds: fresh.map((e) => e.id), codes: ownCodes, next },
   };
+}
+
+/**
+ * The ids of the visitor's events stored lately (this request's, once written,
+ * and those the snapshot knew): a resend, the common duplicate, is then
+ * answered from the remembered state without a round trip.
+ */
+const RECENT_IDS = 200;
+function recentIds(known: Set<string>, events: StoredEvent[]): Set<string> {
+  const ids = [...known, ...events.map((e) => e.id)];
+  return new Set(ids.slice(-RECENT_IDS));
 }
 
 /** The target lead as it will be after the write (absolute values: the guard makes them safe). */

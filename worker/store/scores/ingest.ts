@@ -46,16 +46,3 @@ export const upsertScores = (db: D1Database, siteId: string, now: number, rows: 
     )
     .bind(siteId, now, JSON.stringify(rows));
 
-/**
- * Score rows whose score stays: the state and figures, not the score. An
- * assigned score rewrites the lead's entry in the rank index (one more D1 row
- * write) even when its value is the same.
- */
-export const updateScoreStates = (db: D1Database, now: number, rows: ScoreRow[]) =>
-  db
-    .prepare(
-      `UPDATE lead_scores SET model_version = x->>'$.model_version', fit = x->>'$.fit', interest = x->>'$.interest', tier = x->>'$.tier',
-         code = x->>'$.code', readiness = x->>'$.readiness', state = x->>'$.state', scored_at = ?1
-       FROM (SELECT value AS x FROM json_each(?2)) WHERE lead_id = x->>'$.lead_id' AND model = x->>'$.model'`,
-    )
-    .bind(now, JSON.stringify(rows));
