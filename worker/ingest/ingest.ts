@@ -178,10 +178,7 @@ async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutc
   if (step.kind !== "plan") throw new Error("the planner asked for history twice");
   const plan = step.plan;
   const result = { leadId: plan.leadId, accepted: plan.accepted, duplicates: plan.duplicates, outcomes: plan.outcomes, alertIds: plan.alertIds, stats };
-  if (plan.writes.length === 0) {
-    if (visitor && plan.next) leadCache.set(site.id, visitor, { ...plan.next, held: plan.codes });
-    return { ...result, codes: plan.codes };
-  }
+  if (plan.writes.length === 0) return { ...result, codes: plan.codes };
 
   // RT2: one batch, one transaction; a lost race comes back as a WriteConflict.
   const rt2 = await runGuardedOnce(db, plan.writes.flatMap((w) => statements(db, req, plan, w)), plan.guard, plan.eventIds, stats);

@@ -125,9 +125,7 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // A request whose events are all duplicates and that sets nothing new writes
   // nothing: a resend must change nothing.
   if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !res.evict && target && !leadChanged(target, lead)) {
-    // What was read stays true for the visitor's next beacon (no read then).
-    const next = visitor && byVisitor?.id === target.id ? { byVisitor, byEmail: null, models: snap.models, states: states.filter((s) => s.lead_id === target.id), existing: recentIds(existing, req.events), sessionProducts } : null;
-    return { kind: "plan", plan: { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], writes: [], guard: guardSpec, eventIds: [], codes: ownCodes, next } };
+    return { kind: "plan", plan: { leadId: res.targetId, accepted: 0, duplicates, outcomes: [], alertIds: [], writes: [], guard: guardSpec, eventIds: [], codes: ownCodes, next: null } };
   }
 
   if (!history && (res.mergeFrom || needsHistory(models, states, res.targetId, ownEvents + mergedEvents > 0)))
@@ -175,23 +173,12 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // in them later needs no read to know that.
   const started = target ? [] : sessions.writes.map((t): [string, string[]] => [t.id, []]);
   const next = visitor
-    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: recentIds(existing, req.events), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
+    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
     : null;
   return {
     kind: "plan",
     plan: { leadId: res.targetId, accepted: fresh.length, duplicates, outcomes, alertIds, writes, guard: guardSpec, eventIds: fresh.map((e) => e.id), codes: ownCodes, next },
   };
-}
-
-/**
- * The ids of the visitor's events stored lately (this request's, once written,
- * and those the snapshot knew): a resend, the common duplicate, is then
- * answered from the remembered state without a round trip.
- */
-const RECENT_IDS = 200;
-function recentIds(known: Set<string>, events: StoredEvent[]): Set<string> {
-  const ids = [...known, ...events.map((e) => e.id)];
-  return new Set(ids.slice(-RECENT_IDS));
 }
 
 /** The target lead as it will be after the write (absolute values: the guard makes them safe). */
