@@ -133,6 +133,10 @@ export const leads = sqliteTable(
     // The lead's id in the site's CRM, set by a bulk import (issue 13): imports
     // address a lead by it as by its email.
     externalId: text("external_id"),
+    // What the lead's current session gained since its sessions row was last
+    // written (ingest/live-session.ts): a beacon in the same session updates only
+    // this row, not the session's too. Readers of sessions add it (store/leads/live.ts).
+    liveSession: text("live_session", { mode: "json" }).$type<{ id: string; started: number; landing: boolean; lastSeen: number; events: number; pages: string[] }>(),
   },
   // No index on last_seen: every request moves it, and each index costs a D1
   // row write. Site-wide scans use the (site_id, email) index's prefix.
@@ -230,9 +234,11 @@ export const leadScores = sqliteTable(
     state: text("state", { mode: "json" }).notNull(),
     scoredAt: integer("scored_at").notNull(),
   },
+  // No index on the score (lead_scores_rank, dropped by issue 12): the lead list
+  // sorts the site's leads joined by primary key, no query searched it, and
+  // every score change paid a D1 row write for it.
   (t) => [
     primaryKey({ columns: [t.leadId, t.model] }),
-    index("lead_scores_rank").on(t.siteId, t.model, t.score),
   ],
 );
 

@@ -5,7 +5,7 @@
 // same realistic traffic (visits of several beacons of 1-20 events, returning
 // visitors, 5% resends),
 // then prints events/s, request latency p50/p95/p99, D1 rows read and written
-// per event, the ratio EdgeScore/baseline (goal >= 0.8), storage per event and
+// per event, the ratio EdgeScore/baseline (goal >= 0.9, issue 12), storage per event and
 // per lead (what retention frees and what it keeps), the snippet size and the
 // engine's cost per event. Results as JSON in bench-results/bench.json.
 // Options: --requests N (default 2000), --concurrency C (default 8), --rounds R (default 3),
@@ -239,7 +239,10 @@ console.log(`\nPOST /v1/collect, best of ${ROUNDS} rounds of ${REQUESTS} request
 console.log(`${"worker".padEnd(10)} ${"events/s".padStart(8)} ${"req/s".padStart(7)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"read/ev".padStart(9)} ${"write/ev".padStart(9)} ${"errors".padStart(6)}`);
 console.log(row("edgescore", edgescore));
 console.log(row("baseline", baseline));
-console.log(`ratio EdgeScore / baseline (events/s, best of ${ROUNDS} alternating rounds each): ${result.ratio}  (goal >= 0.8)`);
+console.log(`ratio EdgeScore / baseline (events/s, best of ${ROUNDS} alternating rounds each): ${result.ratio}  (goal >= 0.9)`);
+// Issue 12's budget: 2 rows per event (its row, the lead index) + 3 per request.
+const perRequest = edgescore.events / edgescore.requests;
+console.log(`rows written per request: ${(edgescore.rowsWrittenPerEvent * perRequest).toFixed(2)} at ${perRequest.toFixed(2)} events per request; budget 2 per event + 3 = ${(2 * perRequest + 3).toFixed(2)}`);
 console.log(`D1 round trips per request (count of requests): ${JSON.stringify(edgescore.roundTrips)}`);
 console.log(`D1 time per request (sum of meta.duration): edgescore ${edgescore.d1MsPerRequest} ms, baseline ${baseline.d1MsPerRequest} ms`);
 console.log(`storage per event (D1 size growth over the run): edgescore ${edgescore.bytesPerEvent} B, baseline ${baseline.bytesPerEvent} B`);

@@ -155,6 +155,8 @@ export function planChunk(site: IngestSite, lines: PreparedLine[], snap: ChunkSn
       trait_sources: sources,
       external_id: d.external_id ?? t?.external_id ?? null,
       ...firstTouchColumns([t], fresh, site.origins),
+      // Sessions are the browser's: an import neither writes nor reads the live one (kept as it is).
+      live_session: t?.live_session ?? null,
     };
     const mapVisitor = !!d.visitor && !snap.leads.some((l) => l.visitor === d.visitor);
     const convert = converts && !t?.converted_at;

@@ -27,6 +27,7 @@ import { scoresOf, siteModelRows, upsertScores, type ModelRow, type ScoreRow } f
 import { normalizeEmail } from "./identity";
 import { leadCache, looksNew, modelsCache, modelsSignature, newVisitorSnapshot, type Snapshot } from "./lead-cache";
 import { batchTraits, normalizeEvents, type EventSource } from "./normalize";
+import { inTurn } from "./visitor-turns";
 import { planIngest, type IngestSite, type Plan, type PlanRequest, type Write } from "./plan";
 import type { Traits, WireEvent } from "./schema";
 import type { ModelOutcome } from "./score-models";
@@ -84,6 +85,10 @@ export async function ingest(db: D1Database, input: IngestInput): Promise<Ingest
     traits,
     now: input.now,
   };
+  return req.visitor ? inTurn(`${req.site.id}\u0000${req.visitor}`, () => attempts(db, req)) : attempts(db, req);
+}
+
+async function attempts(db: D1Database, req: PlanRequest): Promise<IngestOutcome> {
   const stats = { ...newStats(), attempts: 0 };
   let failed: GuardedBatchFailed | null = null;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {

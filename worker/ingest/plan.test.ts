@@ -51,6 +51,7 @@ const lead = (over: Partial<LeadRow>): LeadRow => ({
   first_utm_medium: null,
   first_utm_campaign: null,
   first_landing: null,
+  live_session: null,
   ...over,
 });
 
@@ -119,6 +120,26 @@ describe("planIngest", () => {
     expect(plan.alertIds).toEqual(["al_fixed"]);
     const alert = plan.writes[6]!;
     expect(alert.op === "alert" && JSON.parse(alert.alert.payload).lead).toMatchObject({ id: "ld_holder", email: "vic@corp.example", identity: "verified" });
+  });
+
+  it("a beacon that only adds to the live session writes no session row; another session flushes it and becomes live", async () => {
+    const live = { id: "s1", started: NOW - 60_000, landing: true, lastSeen: NOW - 30_000, events: 2, pages: ["/a"] };
+    const known = lead({ id: "ld_live", event_count: 0, live_session: JSON.stringify(live) });
+    const same = planOf(await planIngest(request([wire("l1", "chat")]), snapshot({ byVisitor: known }), null, newId));
+    expect(same.writes.map((w) => w.op)).not.toContain("session");
+    const upd = same.writes.find((w) => w.op === "updateLead")!;
+    expect(upd.op === "updateLead" && JSON.parse(upd.lead.live_session!)).toEqual({ ...live, lastSeen: NOW - 1000, events: 3 });
+
+    const other = normalizeEvents([wire("l2", "page_view")], "s2", NOW, "browser");
+    const req = request([], { events: other.events });
+    const switched = planOf(await planIngest(req, snapshot({ byVisitor: known }), null, newId));
+    const sessions = switched.writes.filter((w) => w.op === "session");
+    expect(sessions.map((w) => w.op === "session" && [w.touch.id, w.touch.events, w.touch.lastSeen, w.touch.pages])).toEqual([
+      ["s1", 2, NOW - 30_000, ["/a"]],
+      ["s2", 1, NOW - 1000, ["/p"]],
+    ]);
+    const after = switched.writes.find((w) => w.op === "updateLead")!;
+    expect(after.op === "updateLead" && JSON.parse(after.lead.live_session!)).toMatchObject({ id: "s2", events: 0, pages: [] });
   });
 
   it("is a function of its inputs: the same request and snapshot give the same plan", async () => {

@@ -24,6 +24,7 @@ import { modelsSignature, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
 import { firstTouchColumns } from "./first-touch";
 import { conversionsFrom, type ConversionRules, type ConversionWrite } from "./conversions";
+import { flushOf, parseLive, planSessions, type SessionPlan } from "./live-session";
 import { acceptClaim, resolveLead, type Resolution } from "./resolve";
 import type { Traits } from "./schema";
 import { needsHistory, rowToScoreEvent, scoreModels, siteModels, toScoreEvent, type ModelOutcome } from "./score-models";
@@ -124,7 +125,9 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
 
   const ownEvents = target?.event_count ?? 0;
   const mergedEvents = res.mergeFrom?.event_count ?? 0;
-  const lead = plannedLead(req, res, merged, fresh, ownEvents + mergedEvents);
+  const catalog = catalogChanges(fresh, sessionProducts, site);
+  const sessions = planSessions(sessionTouches(fresh), parseLive(target?.live_session), (id) => catalog.recent.has(id));
+  const lead = plannedLead(req, res, merged, fresh, ownEvents + mergedEvents, sessions);
   // A request whose events are all duplicates and that sets nothing new writes
   // nothing: a resend must change nothing.
   if (fresh.length === 0 && !res.mapVisitor && !res.mergeFrom && !res.evict && target && !leadChanged(target, lead)) {
@@ -141,10 +144,13 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // The claim gives up the email before the target takes it (one email, one lead).
   if (res.evict) writes.push({ op: "evictClaim", lead: res.evict });
   writes.push(target ? { op: "updateLead", lead, before: target } : { op: "insertLead", lead });
+  // The merged lead's live session goes into its row before its sessions move.
+  const mergedLive = parseLive(res.mergeFrom?.live_session);
+  if (res.mergeFrom && mergedLive && mergedLive.events > 0)
+    writes.push({ op: "session", leadId: res.mergeFrom.id, visitor, touch: flushOf(mergedLive), country: null, products: null });
   if (res.mergeFrom) writes.push({ op: "merge", from: res.mergeFrom.id, into: res.targetId, offset: ownEvents });
   if (res.mapVisitor && visitor) writes.push({ op: "mapVisitor", visitor, leadId: res.targetId });
-  const catalog = catalogChanges(fresh, sessionProducts, site);
-  for (const touch of sessionTouches(fresh))
+  for (const touch of sessions.writes)
     writes.push({ op: "session", leadId: res.targetId, visitor, touch, country: req.country, products: catalog.recent.get(touch.id) ?? null });
   // A score row that would not change is not rewritten (most page views match no rule).
   const scoreRows = outcomes.map((o) => scoreRowOf(res.targetId, o.sm.name, o.sm.version, o.result, o.state));
@@ -173,8 +179,11 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   for (const allocation of allocations) writes.push({ op: "allocate", allocation, leadId: res.targetId, who });
   if (allocations.length > 0 || res.mergeFrom) writes.push({ op: "readCodes", leadId: res.targetId });
 
+  // A new lead's sessions are new: none holds products yet, so a product view
+  // in them later needs no read to know that.
+  const started = target ? [] : sessions.writes.map((t): [string, string[]] => [t.id, []]);
   const next = visitor
-    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...sessionProducts, ...catalog.recent]) }
+    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
     : null;
   return {
     kind: "plan",
@@ -183,7 +192,7 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
 }
 
 /** The target lead as it will be after the write (absolute values: the guard makes them safe). */
-function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh: StoredEvent[], eventsBefore: number): LeadRow {
+function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh: StoredEvent[], eventsBefore: number, sessions: SessionPlan): LeadRow {
   const t = res.target;
   // Seen-times come from the events (server imports may be in the past).
   const firstSeen = Math.min(...fresh.map((e) => e.ts), t?.first_seen ?? req.now, res.mergeFrom?.first_seen ?? Infinity);
@@ -204,6 +213,7 @@ function plannedLead(req: PlanRequest, res: Resolution, merged: TraitSet, fresh:
     claimed_email: res.claimedEmail,
     trait_sources: Object.keys(merged.sources).length ? JSON.stringify(merged.sources) : null,
     ...firstTouchColumns([res.target, res.mergeFrom], fresh, req.site.origins),
+    live_session: sessions.live ? JSON.stringify(sessions.live) : null,
   };
 }
 

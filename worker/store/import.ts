@@ -10,7 +10,7 @@ export type ImportLeadRow = LeadRow & Pick<LeadTableRow, "external_id" | "conver
 
 const COLS =
   "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources, l.external_id, l.converted_at" +
-  ", l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing";
+  ", l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing, l.live_session";
 
 /** The site's leads holding any of these emails, CRM ids or visitors (each as a JSON array). */
 export const leadsByKeys = (db: D1Database, siteId: string, emails: string[], externalIds: string[], visitors: string[]) =>

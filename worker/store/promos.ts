@@ -4,6 +4,7 @@
 import type { Promo } from "../scoring/model";
 import type { LeadTableRow, PromoCodeRow } from "./rows";
 import { dayOf } from "./sites";
+import { liveLastSeen, livePageCount } from "./leads/live";
 
 /** A code a lead holds. */
 export type HeldCode = Pick<PromoCodeRow, "model" | "promo_id" | "code"> & { lead_id: NonNullable<PromoCodeRow["lead_id"]> };
@@ -42,8 +43,8 @@ export const promoSql = {
            AND code = (SELECT code FROM promo_codes WHERE site_id = ?1 AND model = ?2 AND promo_id = ?3 AND lead_id IS NULL ORDER BY code LIMIT 1)
            AND NOT EXISTS (SELECT 1 FROM promo_codes WHERE site_id = ?1 AND model = ?2 AND promo_id = ?3 AND lead_id = ?4)
            AND (?6 IS NULL OR coalesce((SELECT n FROM promo_grants WHERE site_id = ?1 AND model = ?2 AND promo_id = ?3 AND client = ?6 AND day = ?7), 0) < ?8)
-           AND (?9 IS NULL OR EXISTS (SELECT 1 FROM sessions WHERE lead_id = ?4 AND site_id = ?1
-                 AND last_seen - started_at >= ?9 AND json_array_length(coalesce(pages, '[]')) >= ?10))`,
+           AND (?9 IS NULL OR EXISTS (SELECT 1 FROM sessions s JOIN leads l ON l.id = s.lead_id WHERE s.lead_id = ?4 AND s.site_id = ?1
+                 AND ${liveLastSeen} - s.started_at >= ?9 AND ${livePageCount} >= ?10))`,
       )
       .bind(siteId, a.model, a.promo.id, leadId, now, ...guardParams(a.promo, who, now)),
 

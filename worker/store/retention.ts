@@ -4,6 +4,7 @@
 // index costs a row write per event), so deletions go through the lead's
 // (lead_id, n) index, over ranges of n the caller bounds.
 import type { LeadTableRow, SiteRow } from "./rows";
+import { liveLastSeen } from "./leads/live";
 
 // ---- the directory ----
 
@@ -72,12 +73,16 @@ const OLD_IN_RANGES = `SELECT e.%COL% FROM json_each(?2) j
 /**
  * The sessions the old events of these ranges belong to, when the session
  * ended before the cutoff: its last event (last_seen is its latest event's
- * ts) goes in this chunk or went earlier, so it has no events left. Runs
+ * ts, with what its lead's live session adds) goes in this chunk or went
+ * earlier, so it has no events left. Runs
  * before deleteOldEvents, in the same batch.
  */
 export const deleteClosedSessions = (db: D1Database, siteId: string, ranges: EventRange[], cutoff: number) =>
   db
-    .prepare(`DELETE FROM sessions WHERE site_id = ?1 AND last_seen < ?3 AND id IN (${OLD_IN_RANGES.replace("%COL%", "session_id")})`)
+    .prepare(
+      `DELETE FROM sessions AS s WHERE s.site_id = ?1 AND s.id IN (${OLD_IN_RANGES.replace("%COL%", "session_id")})
+         AND coalesce((SELECT ${liveLastSeen} FROM leads l WHERE l.id = s.lead_id), s.last_seen) < ?3`,
+    )
     .bind(siteId, JSON.stringify(ranges), cutoff);
 
 /** Deletes the events of these ranges older than the cutoff (idempotent: a second run finds nothing). */

@@ -6,12 +6,12 @@ import type { LeadTableRow } from "../rows";
 export type LeadRow = Pick<
   LeadTableRow,
   | "id" | "site_id" | "email" | "name" | "phone" | "traits" | "country" | "first_seen" | "last_seen" | "event_count" | "version" | "identity" | "claimed_email" | "trait_sources"
-  | "first_touch_at" | "first_referrer" | "first_utm_source" | "first_utm_medium" | "first_utm_campaign" | "first_landing"
+  | "first_touch_at" | "first_referrer" | "first_utm_source" | "first_utm_medium" | "first_utm_campaign" | "first_landing" | "live_session"
 >;
 
 const LEAD_COLS =
   "l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources" +
-  ", l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing";
+  ", l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing, l.live_session";
 
 export const leadByVisitor = (db: D1Database, siteId: string, visitor: string) =>
   db.prepare(`SELECT ${LEAD_COLS} FROM visitors v JOIN leads l ON l.id = v.lead_id WHERE v.site_id = ?1 AND v.id = ?2`).bind(siteId, visitor);
@@ -23,17 +23,17 @@ export const insertLead = (db: D1Database, l: LeadRow) =>
   db
     .prepare(
       `INSERT INTO leads (id, site_id, email, name, phone, traits, country, first_seen, last_seen, event_count, version, identity, claimed_email, trait_sources,
-         first_touch_at, first_referrer, first_utm_source, first_utm_medium, first_utm_campaign, first_landing)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)`,
+         first_touch_at, first_referrer, first_utm_source, first_utm_medium, first_utm_campaign, first_landing, live_session)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)`,
     )
     .bind(
       l.id, l.site_id, l.email, l.name, l.phone, l.traits, l.country, l.first_seen, l.last_seen, l.event_count, l.version, l.identity, l.claimed_email, l.trait_sources,
-      l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing,
+      l.first_touch_at, l.first_referrer, l.first_utm_source, l.first_utm_medium, l.first_utm_campaign, l.first_landing, l.live_session,
     );
 
 const UPDATABLE = [
   "email", "name", "phone", "traits", "country", "first_seen", "last_seen", "event_count", "identity", "claimed_email", "trait_sources",
-  "first_touch_at", "first_referrer", "first_utm_source", "first_utm_medium", "first_utm_campaign", "first_landing",
+  "first_touch_at", "first_referrer", "first_utm_source", "first_utm_medium", "first_utm_campaign", "first_landing", "live_session",
 ] as const;
 
 /**

@@ -2,6 +2,7 @@
 // admin list and detail, the merge's lookups, conversions' lookups, hints,
 // the model preview and rescoring's walk, erasure.
 import type { LeadScoreRow, LeadTableRow, SessionRow, VisitorRow } from "../rows";
+import { liveEvents, liveLastSeen } from "./live";
 
 // ---- single leads ----
 
@@ -44,7 +45,10 @@ export type LeadSessionRow = Pick<SessionRow, "id" | "started_at" | "last_seen" 
 /** The lead's last 50 sessions, latest started first. */
 export const sessionsOfLead = (db: D1Database, leadId: string) =>
   db
-    .prepare("SELECT id, started_at, last_seen, referrer, landing, utm_source, utm_medium, utm_campaign, country, events FROM sessions WHERE lead_id = ?1 ORDER BY started_at DESC LIMIT 50")
+    .prepare(
+      `SELECT s.id, s.started_at, ${liveLastSeen} AS last_seen, s.referrer, s.landing, s.utm_source, s.utm_medium, s.utm_campaign, s.country, ${liveEvents} AS events
+       FROM sessions s JOIN leads l ON l.id = s.lead_id WHERE s.lead_id = ?1 ORDER BY s.started_at DESC LIMIT 50`,
+    )
     .bind(leadId);
 
 // ---- the admin list ----

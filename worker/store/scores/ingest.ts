@@ -45,3 +45,4 @@ export const upsertScores = (db: D1Database, siteId: string, now: number, rows: 
          readiness = excluded.readiness, state = excluded.state, scored_at = excluded.scored_at`,
     )
     .bind(siteId, now, JSON.stringify(rows));
+

@@ -21,8 +21,9 @@ export const primaryStateOfVisitor = (db: D1Database, siteId: string, visitor: s
 export const statesOf = (db: D1Database, leadIds: string[], model: string) =>
   db.prepare("SELECT lead_id, state FROM lead_scores WHERE model = ?2 AND lead_id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(leadIds), model);
 
+/** By the site's leads (leads_site_email's prefix), then the primary key: lead_scores has no (site, model) index. */
 export const deleteModelScores = (db: D1Database, siteId: string, model: string) =>
-  db.prepare("DELETE FROM lead_scores WHERE site_id = ?1 AND model = ?2").bind(siteId, model);
+  db.prepare("DELETE FROM lead_scores WHERE model = ?2 AND lead_id IN (SELECT id FROM leads WHERE site_id = ?1)").bind(siteId, model);
 
 export const deleteLeadScores = (db: D1Database, siteId: string, leadId: string) =>
   db.prepare("DELETE FROM lead_scores WHERE lead_id = ?1 AND site_id = ?2").bind(leadId, siteId);
