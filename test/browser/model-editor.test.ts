@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { haveChromium, launch, UA } from "../support/browser";
 import { type Dev, startDev } from "../support/dev-server";
+import { adminApi, editorDocument, type LeadRow, saveModel } from "../support/model-editor";
 
 const run = haveChromium();
 let dev: Dev;
@@ -16,23 +17,14 @@ let ctx: BrowserContext;
 let page: Page;
 const cspErrors: string[] = [];
 const pageErrors: string[] = [];
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(dev.worker + "/v1/admin" + path, {
-    method,
-    headers: { authorization: `Bearer ${dev.keys.secretKey}`, "content-type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
+const api = (method: string, path: string, body?: unknown) => adminApi(dev.worker, dev.keys.secretKey)(method, path, body);
 
 let n = 0;
 const ev = (type: string, extra: Record<string, unknown> = {}) => ({ id: `me-${Date.now()}-${n++}`, type, ts: Date.now() - 60_000, url: "https://app.example/", ...extra });
 const view = (path: string) => ev("page_view", { url: `https://app.example${path}` });
 
 const shot = (name: string) => page.screenshot({ path: `/tmp/editor-${name}.png`, fullPage: true });
-const documentNow = async () => JSON.parse(await page.locator("#doc").inputValue()) as Record<string, unknown>;
+const documentNow = () => editorDocument(page);
 const focused = () => page.evaluate(() => document.activeElement?.id ?? "");
 
 describe.skipIf(!run)("visual model editor in Chromium", () => {
@@ -130,11 +122,9 @@ describe.skipIf(!run)("visual model editor in Chromium", () => {
     expect(await documentNow()).toEqual(expected);
     expect(await page.locator("#r0-path").inputValue()).toBe("/pricing");
 
-    await page.getByRole("button", { name: "Save" }).click();
-    await page.waitForURL(/saved=1/);
-    await expect.poll(() => page.locator("[data-progress-text]").textContent(), { timeout: 20_000 }).toContain("Rescoring done");
-    const list = (await api("GET", "/leads?model=main")) as { leads: { email: string; score: number; tier: string }[] };
-    const by = Object.fromEntries(list.leads.map((l) => [l.email, l]));
+    await saveModel(page);
+    const list = (await api("GET", "/leads?model=main")) as { leads: LeadRow[] };
+    const by = Object.fromEntries(list.leads.map((l) => [l.email ?? l.id, l]));
     // Two pricing views, at most once per lead: 25, not 50 (and not the 40 maximum).
     expect(by["ann@example.com"]).toMatchObject({ score: 25, tier: "ready" });
     expect(by["bob@example.com"]).toMatchObject({ score: 0, tier: "cold" });

@@ -34,7 +34,7 @@ describe("New site (operator token)", () => {
     expect(page).toMatch(/data-site=&quot;pk_[A-Za-z0-9_-]+&quot;/);
     expect(page).toContain('data-first-event="/dashboard/setup/status"');
     expect(page).toContain("Waiting for your first event");
-    for (const t of ["saas", "shop", "dealer"]) expect(page).toContain(`href="/dashboard/models/new?template=${t}"`);
+    for (const t of ["saas", "shop", "dealer"]) expect(page).toContain(`href="/dashboard/models/${t}?template=${t}"`);
     expect(page).toMatch(/scored only once the site has a scoring model/);
     // The key works for the API.
     expect((await admin("/keys", secret)).status).toBe(200);

@@ -79,7 +79,7 @@ sitesRoutes.post("/", requireOperator, async (c) => {
   const nextSteps = [
     `Paste the snippet into your pages: <script async src="${new URL(c.req.url).origin}/es.js" data-site="${created.publicKey}"></script>`,
     "Origins must match exactly (scheme, host and port): change them with PATCH /v1/admin/sites/:id or in the dashboard's Setup page.",
-    "Leads are scored only once the site has a scoring model: PUT /v1/admin/models/:name, or start from a template in the dashboard (/dashboard/models/new?template=saas|shop|dealer).",
+    "Leads are scored only once the site has a scoring model: PUT /v1/admin/models/:name, or start from a template in the dashboard (/dashboard/models/saas?template=saas, or shop, dealer).",
   ];
   return c.json({ ...created, nextSteps }, 201);
 });

@@ -5,6 +5,7 @@
 import type { Issue } from "../../http/errors";
 import { Csrf, Layout, Msg } from "../layout";
 import { SnippetBox, snippetTag } from "./install";
+import { editorUrl } from "./models";
 
 export const ORIGIN_RULE =
   "An origin is scheme, host and port, and must match exactly: https://shop.example does not allow http://shop.example, https://www.shop.example or https://shop.example:8443. List each one, or https://*.shop.example for every subdomain.";
@@ -174,7 +175,8 @@ export function SetupPage(v: SetupView) {
           <ul class="templates">
             {TEMPLATES.map(([id, title, what]) => (
               <li>
-                <a href={`/dashboard/models/new?template=${id}`}>{title}</a> <span class="mut small">— {what}</span>
+                {/* Named after its template, as the models page names it (a model called "new" said nothing). */}
+                <a href={editorUrl(id, { template: id })}>{title}</a> <span class="mut small">— {what}</span>
               </li>
             ))}
           </ul>
