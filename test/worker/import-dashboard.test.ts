@@ -1,6 +1,7 @@
 // The dashboard's Import page (issue 13): linked in the nav, CSP-clean (no inline
 // script), and its upload route streams a part to the admin API as the signed-in
 // site, behind the session's CSRF token.
+import { IMPORT_JS_PATH, JS_PATH } from "../../worker/dashboard/assets";
 import { describe, expect, it } from "vitest";
 import { call, countRows, createSite, type Keys } from "../support/api";
 
@@ -32,6 +33,14 @@ describe("dashboard Import page", () => {
     expect(html).toMatch(/data-csrf="[A-Za-z0-9_-]+"/);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    // Its script is its own, loaded only here; every other page's app.js stays small.
+    expect(html).toContain(`<script src="${IMPORT_JS_PATH}" defer=""></script>`);
+    const js = await call(IMPORT_JS_PATH);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(await js.text()).toContain("import-form");
+    const app = await (await call(JS_PATH)).text();
+    expect(app).not.toContain("import-form");
   });
 
   it("uploads a CSV part with the session's CSRF token and answers the import's summary", async () => {

@@ -153,7 +153,7 @@ if(fe&&window.fetch&&fe.getAttribute("data-done")!=="1"){
 var ts=document.querySelectorAll("time[datetime]");
 for(var j=0;j<ts.length;j++){var d=new Date(ts[j].getAttribute("datetime"));if(!isNaN(d))ts[j].title=d.toLocaleString();}
 })();
-`.trim() + "\n" + IMPORT_JS.trim();
+`.trim();
 
 /** FNV-1a, enough to bust caches when the text changes. */
 function fnv(s: string): string {
@@ -167,3 +167,6 @@ function fnv(s: string): string {
 
 export const CSS_PATH = `/dashboard/assets/app.${fnv(CSS)}.css`;
 export const JS_PATH = `/dashboard/assets/app.${fnv(JS)}.js`;
+/** The Import page's own script: loaded only there, so every other page keeps its small app.js. */
+export const IMPORT_JS_PATH = `/dashboard/assets/import.${fnv(IMPORT_JS)}.js`;
+export { IMPORT_JS };

@@ -1,4 +1,4 @@
-// The Import page's part of the dashboard script (appended to assets.ts JS; runs
+// The Import page's part of the dashboard script (served on its own at IMPORT_JS_PATH, loaded only by that page; runs
 // only where #import-form is). Preview: the first 64 KiB of the file, split into
 // rows by a small quote-aware splitter (a preview only: the server parses the
 // file with csv-parse). Upload: parts of at most 9 MiB cut at record ends (CSV:

@@ -8,7 +8,7 @@ import { KIB, limitBody, limitStream } from "../http/body";
 import { parseModel } from "../scoring/model";
 import type { AppEnv, Bindings } from "../env";
 import { qs, enc, type Api } from "./api";
-import { CSS, CSS_PATH, JS, JS_PATH } from "./assets";
+import { CSS, CSS_PATH, IMPORT_JS, IMPORT_JS_PATH, JS, JS_PATH } from "./assets";
 import { clearSession, requireSession, safeNext, siteForKey, startSession } from "./auth";
 import { CSRF_FIELD, sameOrigin, tokenOk } from "./csrf";
 import type { DashEnv } from "./env";
@@ -142,7 +142,7 @@ export function dashboard(app: Hono<any>) {
 
   d.get("/assets/:file", (c) => {
     const path = new URL(c.req.url).pathname;
-    const [body, type] = path === CSS_PATH ? [CSS, "text/css; charset=utf-8"] : path === JS_PATH ? [JS, "text/javascript; charset=utf-8"] : [null, ""];
+    const [body, type] = path === CSS_PATH ? [CSS, "text/css; charset=utf-8"] : path === JS_PATH ? [JS, "text/javascript; charset=utf-8"] : path === IMPORT_JS_PATH ? [IMPORT_JS, "text/javascript; charset=utf-8"] : [null, ""];
     if (body === null) return c.text("Not found", 404);
     return c.body(body, 200, { "Content-Type": type, "Cache-Control": "public, max-age=31536000, immutable" });
   });

@@ -1,10 +1,11 @@
 // The Import page (issue 13): upload a CRM export (CSV or NDJSON), map its
 // columns with a preview of the first rows, watch the progress, read the result.
-// The page's script (import-script.ts, part of the dashboard's one external
-// script: the CSP allows nothing inline) reads the first 64 KiB for the preview,
+// The page's script (import-script.ts, an external script of its own, loaded
+// only here: the CSP allows nothing inline) reads the first 64 KiB for the preview,
 // sends the file in parts of ≤ 9 MiB to /dashboard/import/upload, which streams
 // each to POST /v1/admin/import in-process, and sums the answers. Without the
 // script the page explains the CLI instead.
+import { IMPORT_JS_PATH } from "../assets";
 import { Layout, Msg } from "../layout";
 
 export const UPLOAD_PATH = "/dashboard/import/upload";
@@ -41,6 +42,7 @@ export function ImportPage(p: { site: { name: string }; csrf: string }) {
       </noscript>
       <h2>From the command line</h2>
       <pre class="card">npm run import -- leads.csv --site SITE_ID --key sk_… --map @mapping.json</pre>
+      <script src={IMPORT_JS_PATH} defer></script>
     </Layout>
   );
 }
