@@ -3,23 +3,29 @@ import { Layout } from "../layout";
 /** The script tag a site pastes into every page. */
 export const snippetTag = (origin: string, publicKey: string) => `<script async src="${origin}/es.js" data-site="${publicKey}"></script>`;
 
-/** The tag in a read-only box with a copy button (the button appears once the page's script runs). */
-export function SnippetBox(p: { siteName: string; tag: string; rows: number }) {
+/** Text to paste, in a read-only box with a copy button (the button appears once the page's script runs). */
+export function CopyBox(p: { id: string; label: string; button: string; text: string; rows: number; status?: string }) {
+  const status = p.status ?? `${p.id}-status`;
   return (
     <>
-      <label for="snippet">Snippet for {p.siteName}</label>
-      <textarea id="snippet" rows={p.rows} readonly spellcheck={false}>
-        {p.tag}
+      <label for={p.id}>{p.label}</label>
+      <textarea id={p.id} rows={p.rows} readonly spellcheck={false}>
+        {p.text}
       </textarea>
       <div class="row">
-        <button type="button" data-copy="snippet" data-status="copy-status" hidden>
-          Copy the snippet
+        <button type="button" data-copy={p.id} data-status={status} hidden>
+          {p.button}
         </button>
-        <span id="copy-status" class="small" role="status" aria-live="polite"></span>
+        <span id={status} class="small" role="status" aria-live="polite"></span>
       </div>
     </>
   );
 }
+
+/** The site's script tag in a copy box. */
+export const SnippetBox = (p: { siteName: string; tag: string; rows: number }) => (
+  <CopyBox id="snippet" label={`Snippet for ${p.siteName}`} button="Copy the snippet" text={p.tag} rows={p.rows} status="copy-status" />
+);
 
 export function InstallPage(p: { site: { name: string; publicKey: string; origins: string[] }; csrf: string; origin: string }) {
   const tag = snippetTag(p.origin, p.site.publicKey);
@@ -91,16 +97,7 @@ export function InstallPage(p: { site: { name: string; publicKey: string; origin
       </section>
       <section class="card" aria-labelledby="h-stub">
         <h2 id="h-stub">2. Optional: call the API before the script has loaded</h2>
-        <label for="stub">Queueing stub (place before your calls)</label>
-        <textarea id="stub" rows={2} readonly spellcheck={false}>
-          {stub}
-        </textarea>
-        <div class="row">
-          <button type="button" data-copy="stub" data-status="stub-status" hidden>
-            Copy the stub
-          </button>
-          <span id="stub-status" class="small" role="status" aria-live="polite"></span>
-        </div>
+        <CopyBox id="stub" label="Queueing stub (place before your calls)" button="Copy the stub" text={stub} rows={2} />
         <pre class="small">{`edgescore('identify', { email: 'sam@example.com', name: 'Sam' });
 edgescore('track', 'email_signup');
 edgescore('hints', function (h) { console.log(h.tier, h.promo); });`}</pre>
