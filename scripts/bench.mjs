@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
 import { buildAll } from "./build.mjs";
 import { fiftyRuleModel } from "./bench-ingest.mjs";
@@ -88,7 +89,7 @@ export function traffic(n, publicKey) {
   return out;
 }
 
-async function drive(base, bodies) {
+export async function drive(base, bodies, concurrency = CONCURRENCY) {
   const lat = [];
   let events = 0;
   let read = 0;
@@ -100,7 +101,7 @@ async function drive(base, bodies) {
   let next = 0;
   const start = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       while (next < bodies.length) {
         const body = bodies[next++];
         const t = performance.now();
@@ -187,7 +188,7 @@ async function storageSplit(base, publicKey, before) {
   return { bytesPerRawEvent: Math.round(bytesPerRawEvent), bytesPerLead: Math.round((one.dbBytes - before) / one.events - bytesPerRawEvent) };
 }
 
-async function edgescoreSetup(base) {
+export async function edgescoreSetup(base) {
   const site = await (await fetch(`${base}/v1/admin/sites`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ name: "bench", origins: [ORIGIN], rateLimits: { visitorPerMinute: 100000, sitePerMinute: 10000000 } }) })).json();
   if (process.argv.includes("--no-model")) return site.publicKey;
   const put = await fetch(`${base}/v1/admin/models/bench`, { method: "PUT", headers: { authorization: `Bearer ${site.secretKey}` }, body: JSON.stringify(fiftyRuleModel()) });
@@ -204,6 +205,9 @@ function engineFigures() {
   }
 }
 
+if (import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+
+async function main() {
 await buildAll();
 const rounds = [];
 for (let i = 0; i < ROUNDS; i++) {
@@ -250,3 +254,4 @@ console.log(`storage per raw event alone (what retention frees): ${edgescore.byt
 console.log(`snippet: ${result.snippet.minified} B minified, ${result.snippet.gzip} B gzip`);
 console.log(`engine: ${JSON.stringify(result.engine)}`);
 console.log("results: bench-results/bench.json");
+}

@@ -52,8 +52,8 @@ export function sqlLocal(sql, persistTo) {
 }
 
 /** Starts `wrangler dev`; resolves once it answers HTTP. */
-export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit", config, health = "/v1/health", onLine } = {}) {
-  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"];
+export async function startDev({ port = 8787, persistTo, vars = {}, stdio = "inherit", config, health = "/v1/health", onLine, extraArgs = [] } = {}) {
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false", ...extraArgs];
   if (config) args.push("--config", config);
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries({ ENVIRONMENT: "dev", ...vars })) args.push("--var", `${k}:${v}`);
