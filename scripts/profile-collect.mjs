@@ -19,8 +19,10 @@ const arg = (name, dflt) => {
 const REQUESTS = arg("requests", 1000);
 const CONCURRENCY = arg("concurrency", 8);
 const INSPECTOR = 9239;
-// --baseline: the same profile of the bare validate-and-insert worker (scripts/baseline/), for comparison.
-const BASELINE = process.argv.includes("--baseline");
+// --baseline: the same profile of the bare validate-and-insert worker (scripts/baseline/), for comparison;
+// --floor: that worker also writing a lead row and a score row (the least a lead-scoring collect writes).
+const FLOOR = process.argv.includes("--floor");
+const BASELINE = FLOOR || process.argv.includes("--baseline");
 // --cpu-only: no profiler, the shipped (minified) build: only the CPU per process.
 const CPU_ONLY = process.argv.includes("--cpu-only");
 
@@ -106,7 +108,7 @@ await buildAll();
 const dir = mkdtempSync(join(tmpdir(), "edgescore-profile-"));
 const config = BASELINE ? join(root, "scripts/baseline/wrangler.toml") : undefined;
 migrateLocal(dir, config);
-const dev = await startDev({ port: 8799, persistTo: dir, vars: { ADMIN_TOKEN: "bench-admin-token" }, stdio: "ignore", config, health: BASELINE ? "/" : "/v1/health", extraArgs: CPU_ONLY ? [] : ["--inspector-port", String(INSPECTOR), "--minify=false"] });
+const dev = await startDev({ port: 8799, persistTo: dir, vars: { ADMIN_TOKEN: "bench-admin-token", ...(FLOOR ? { MODE: "floor" } : {}) }, stdio: "ignore", config, health: BASELINE ? "/" : "/v1/health", extraArgs: CPU_ONLY ? [] : ["--inspector-port", String(INSPECTOR), "--minify=false"] });
 try {
   const publicKey = BASELINE ? "pk_baseline" : await edgescoreSetup(dev.base);
   const bodies = traffic(REQUESTS, publicKey);
