@@ -30,9 +30,9 @@ export function createApp() {
   app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 
   app.get("/v1/health", (c) => c.json({ ok: true }));
-  // Body caps (http/body.ts limitBody, 413 payload_too_large): the public and operator
-  // routes here; the site-key routes below, once the key is checked (an unknown caller
-  // gets no body read).
+  // Body caps (hono/body-limit, 413 payload_too_large): the public and operator routes
+  // here; the site-key routes below, once the key is checked (an unknown caller gets no
+  // body read, and the in-process dashboard's Request is recognized before it is replaced).
   app.use("/v1/*", except("/v1/admin/*", limitBody(MAX_BODY_BYTES)));
   // (PATCH /v1/admin/sites/:id caps its body after the key check, as the site-key routes do.)
   app.use("/v1/admin/sites/*", except((c) => c.req.method === "PATCH", limitBody(MAX_BODY_BYTES)));

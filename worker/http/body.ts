@@ -1,8 +1,9 @@
-// Request bodies: size caps, then a JSON reader for what Hono does not do (strict
-// UTF-8, errors with line and column, reserved keys and depth). The reader ignores
-// the Content-Type: sendBeacon posts `text/plain`, which JSON validators that look
-// at the header would silently treat as `{}`.
+// Request bodies: size caps through hono/body-limit, then a JSON reader for what Hono
+// does not do (strict UTF-8, errors with line and column, reserved keys and depth).
+// The reader ignores the Content-Type: sendBeacon posts `text/plain`, which JSON
+// validators that look at the header would silently treat as `{}`.
 import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { jsonProblem, parseJson } from "../lib/json";
 import { ApiError, badRequest } from "./errors";
 
@@ -17,60 +18,32 @@ export const tooLarge = (max: number) => new ApiError(413, "payload_too_large", 
 const capped = new WeakSet<Request>();
 
 /**
- * The body's bytes, read until the end or until it passes `maxSize` (then null, and
- * the rest is never pulled). Whatever the Content-Length says: over HTTP the framing
- * makes the two agree, but a Request built in-process (the dashboard's API client, a
- * test) can carry a longer body than it declares.
- */
-async function readCapped(body: ReadableStream<Uint8Array>, maxSize: number): Promise<Uint8Array | null> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxSize) {
-      void reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) out.set(c, at), (at += c.byteLength);
-  return out;
-}
-
-/**
- * A body cap at `maxSize` bytes, answering 413 `payload_too_large` in the SPEC shape
- * (or `onTooLarge`'s response). A declared length over the cap is refused unread;
- * every other body is read once, counted as it arrives (readCapped), and handed to
- * Hono's body cache, so the route's `c.req.arrayBuffer()` / `parseBody()` take it from
- * there. Not hono/body-limit: for a body that declares its length it reads nothing and
- * counts nothing (so an in-process Request could bring more), and otherwise it
- * rebuilds the Request around what it read, which the route then reads a second time:
- * on /v1/collect, the hot path, that was two Requests, a Headers copy and two reads
- * per beacon (`npm run profile:collect`).
+ * hono/body-limit at `maxSize` bytes, answering 413 `payload_too_large` in the SPEC shape
+ * (or `onTooLarge`'s response). Hono takes a declared Content-Length at its word and then
+ * counts nothing; over HTTP the framing makes the two agree, but a Request built in-process
+ * (the dashboard's API client, a test) can carry a longer body than it declares. So a
+ * declared length over the cap is refused unread, and the header is then dropped so that
+ * Hono streams every body through its counter, which stops reading at the cap.
+ *
+ * Hono replaces the Request it has read: run this after anything keyed on the Request
+ * object itself (requireSecretKey's in-process sites).
  */
 export function limitBody(maxSize: number, onTooLarge?: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
   const refuse = onTooLarge ?? (() => { throw tooLarge(maxSize); });
+  const limit = bodyLimit({ maxSize, onError: refuse });
   return async (c, next) => {
-    const raw = c.req.raw;
-    if (capped.has(raw)) return next();
+    if (capped.has(c.req.raw)) return next();
     const declared = c.req.header("content-length");
     if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxSize) return refuse(c);
-    if (raw.body) {
-      const bytes = await readCapped(raw.body, maxSize);
-      if (!bytes) return refuse(c);
-      // An ArrayBuffer of exactly the body (a chunk may be a view into a larger one).
-      const buf = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
-      // Hono keeps promises in its body cache (request.js #cachedBody), though its type says ArrayBuffer.
-      (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(buf as ArrayBuffer);
+    if (c.req.raw.body && declared !== undefined) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.delete("content-length");
+      c.req.raw = new Request(c.req.raw, { headers });
     }
-    capped.add(raw);
-    return next();
+    return limit(c, async () => {
+      capped.add(c.req.raw);
+      await next();
+    });
   };
 }
 
