@@ -28,6 +28,7 @@ import { migrateLocal, root, startDev } from "./local.mjs";
 import { BANK_COLUMNS, parseBank } from "../test/fixtures/bank";
 import { bankDoc, shopDoc, shopDocWithoutPageValues } from "../test/fixtures/current-models";
 import { plainLogisticHoldoutAuc, type Cell, type PlainColumns } from "../test/fixtures/plain-logistic";
+import type { Report } from "../worker/report/report";
 import { parseShoppers, shoppersColumns, withoutPageValues } from "../test/fixtures/shoppers";
 import { detectDelimiter, mapRow, type Mapping } from "../worker/import/mapping";
 import { derivedId } from "../worker/lib/crypto";
@@ -149,22 +150,8 @@ interface ImportAnswer {
   seconds: number;
 }
 
-interface ReportBody {
-  leads: number;
-  sampled: boolean;
-  converted: { count: number };
-  suggestedAuc: number | null;
-  suggested: {
-    currentAuc: number | null;
-    regressionAuc: number | null;
-    trainingAuc: number | null;
-    beatsCurrent: boolean;
-    split: { method: string; train: number; holdout: number; holdoutConverted: number };
-    features: number;
-    rules: unknown[];
-    note: string | null;
-  };
-}
+/** The report as GET /v1/admin/report answers it (the route's own type). */
+type ReportBody = Report;
 
 /** The review's pure part in memory on the given leads (as bench-report.ts does), for the explanation. */
 function memoryReview(doc: Record<string, unknown>, ids: string[], traits: Record<string, string | number | boolean>[], y: boolean[]) {
