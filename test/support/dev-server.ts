@@ -99,6 +99,7 @@ export async function startDev(): Promise<Dev> {
     throw new Error(`POST /v1/admin/sites: ${res.status} ${await res.text()}`);
   }
   const keys = (await res.json()) as Keys;
+  const reader = await startSqlReader(tmp, env);
   const routes = new Map<string, string>();
   const server: Server = createServer((req, rs) => {
     const html = routes.get((req.url || "/").split("?")[0]!.split("#")[0]!);
@@ -124,26 +125,55 @@ export async function startDev(): Promise<Dev> {
     async sql(query) {
       // The dev server holds the same SQLite file: a busy database is retried.
       for (let i = 0; ; i++) {
-        try {
-          const { stdout } = await run("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", tmp, "--json", "--command", query], {
-            cwd: ROOT,
-            env,
-            maxBuffer: 64 << 20,
-          });
-          return JSON.parse(stdout)[0].results;
-        } catch (e) {
-          if (i >= 4) throw new Error(`d1 execute failed: ${(e as { stderr?: string }).stderr || e}`);
-          await wait(300);
-        }
+        const r = await fetch(reader.url, { method: "POST", body: query });
+        const body = (await r.json()) as unknown;
+        if (r.ok) return body as never[];
+        if (i >= 4) throw new Error(`sql reader: ${JSON.stringify(body)}`);
+        await wait(300);
       }
     },
     async stop() {
       kill();
+      reader.kill();
       await new Promise((r) => server.close(r));
       await wait(300);
       rmSync(tmp, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A second `wrangler dev` on the same local D1 (test/support/sql-reader/): `sql()` is then a
+ * request, not a `wrangler d1 execute` process (~2 s of CPU each), which the tests' polling
+ * called hundreds of times per file.
+ */
+async function startSqlReader(persistTo: string, env: NodeJS.ProcessEnv): Promise<{ url: string; kill(): void }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = "";
+  const child = spawn(
+    "npx",
+    ["wrangler", "dev", "-c", "test/support/sql-reader/wrangler.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false"],
+    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const kill = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {}
+  };
+  for (let i = 0; ; i++) {
+    if (child.exitCode != null) throw new Error("the sql reader exited:\n" + log);
+    try {
+      if ((await fetch(url)).ok) return { url, kill };
+    } catch {}
+    if (i > 300) {
+      kill();
+      throw new Error("the sql reader did not start:\n" + log);
+    }
+    await wait(200);
+  }
 }
 
 /** The pre-load stub from SPEC §2, allowed by hash in the pages' CSP. */
