@@ -290,6 +290,30 @@ describe("one D1 batch per request", () => {
     expect(await countRows("events")).toBe(23);
   });
 
+  it("after a resend, the visitor's next beacon takes one round trip (not a wrong new-visitor guess and a retry)", async () => {
+    const { ingest } = await import("../../worker/ingest/ingest");
+    const keys = await createSite();
+    const s = { id: keys.id, origins: [], catalogHosts: [], keepParams: [] };
+    await admin("/models/m", keys.secretKey, { method: "PUT", body: { rules: [{ id: "visit", points: 1, when: { event: "page_view" } }] } });
+    // A snippet id (creation time first): unknown to the isolate, it would be taken for a new visitor.
+    const v = Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+    const send = (events: unknown[]) => ingest(env.DB, { site: s, source: "browser", email: null, traits: undefined, country: null, visitor: v, session: "s", events: events as never, now: Date.now() });
+    const first = event("page_view");
+    await send([first]);
+    await send([event("page_view")]);
+    // The resend: the remembered view does not know the event is stored; the guard refuses, one read settles it.
+    const resend = await send([first]);
+    expect(resend).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(resend.stats.roundTrips).toBe(2);
+    const next = await send([event("page_view")]);
+    expect(next.stats.roundTrips).toBe(1);
+    expect(next.stats.attempts).toBe(1);
+    expect(next.accepted).toBe(1);
+    const [lead] = await rows<{ event_count: number }>("SELECT event_count FROM leads WHERE id = ?", next.leadId);
+    expect(lead!.event_count).toBe(3);
+    expect(await rows("SELECT score FROM lead_scores WHERE lead_id = ?", next.leadId)).toEqual([{ score: 3 }]);
+  });
+
   it("a first beacon of a new snippet visitor id skips the read; a wrong guess is caught and retried", async () => {
     const { ingest } = await import("../../worker/ingest/ingest");
     const { leadCache } = await import("../../worker/ingest/lead-cache");

@@ -179,7 +179,13 @@ async function attemptIngest(db: D1Database, req: PlanRequest, stats: IngestOutc
   if (step.kind !== "plan") throw new Error("the planner asked for history twice");
   const plan = step.plan;
   const result = { leadId: plan.leadId, accepted: plan.accepted, duplicates: plan.duplicates, outcomes: plan.outcomes, alertIds: plan.alertIds, stats };
-  if (plan.writes.length === 0) return { ...result, codes: plan.codes };
+  if (plan.writes.length === 0) {
+    // A resend (nothing new). A fresh read shows the visitor as D1 has it now: keep that, or the
+    // visitor's next beacon, no longer remembered after the failed attempt, would be guessed a
+    // new visitor's first (looksNew), fail its guard and need a third round trip.
+    if (visitor && !req.email && snap !== cached) leadCache.set(site.id, visitor, { ...snap, byEmail: null });
+    return { ...result, codes: plan.codes };
+  }
 
   // RT2: one batch, one transaction; a lost race comes back as a WriteConflict.
   const rt2 = await runGuardedOnce(db, plan.writes.flatMap((w) => statements(db, req, plan, w)), plan.guard, plan.eventIds, stats);
