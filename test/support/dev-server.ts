@@ -63,32 +63,11 @@ export async function startDev(): Promise<Dev> {
   const [wp, pp] = [await freePort(), await freePort()];
   const worker = `http://127.0.0.1:${wp}`;
   const pages = `http://127.0.0.1:${pp}`;
-  let log = "";
-  const child: ChildProcess = spawn(
-    "npx",
-    ["wrangler", "dev", "--port", String(wp), "--ip", "127.0.0.1", "--persist-to", tmp, "--var", `ADMIN_TOKEN:${ADMIN}`, "--show-interactive-dev-session=false"],
-    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
+  const kill = await wranglerDev(
+    ["--port", String(wp), "--ip", "127.0.0.1", "--persist-to", tmp, "--var", `ADMIN_TOKEN:${ADMIN}`],
+    worker + "/es.js",
+    env,
   );
-  child.stdout!.on("data", (d) => (log += d));
-  child.stderr!.on("data", (d) => (log += d));
-  const kill = () => {
-    try {
-      process.kill(-child.pid!, "SIGTERM");
-    } catch {}
-  };
-  // Ready when the Worker answers.
-  for (let i = 0; ; i++) {
-    if (child.exitCode != null) throw new Error("wrangler dev exited:\n" + log);
-    try {
-      const r = await fetch(worker + "/es.js");
-      if (r.ok) break;
-    } catch {}
-    if (i > 300) {
-      kill();
-      throw new Error("wrangler dev did not start:\n" + log);
-    }
-    await wait(200);
-  }
   const res = await fetch(worker + "/v1/admin/sites", {
     method: "POST",
     headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
@@ -150,12 +129,19 @@ export async function startDev(): Promise<Dev> {
 async function startSqlReader(persistTo: string, env: NodeJS.ProcessEnv): Promise<{ url: string; kill(): void }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const args = ["-c", "test/support/sql-reader/wrangler.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--inspector-port", String(await freePort())];
+  return { url, kill: await wranglerDev(args, url, env) };
+}
+
+/** `wrangler dev ARGS` in its own process group; resolves with its kill once `ready` answers 2xx. */
+async function wranglerDev(args: string[], ready: string, env: NodeJS.ProcessEnv): Promise<() => void> {
   let log = "";
-  const child = spawn(
-    "npx",
-    ["wrangler", "dev", "-c", "test/support/sql-reader/wrangler.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false"],
-    { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child: ChildProcess = spawn("npx", ["wrangler", "dev", ...args, "--show-interactive-dev-session=false"], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const kill = () => {
@@ -164,13 +150,13 @@ async function startSqlReader(persistTo: string, env: NodeJS.ProcessEnv): Promis
     } catch {}
   };
   for (let i = 0; ; i++) {
-    if (child.exitCode != null) throw new Error("the sql reader exited:\n" + log);
+    if (child.exitCode != null) throw new Error("wrangler dev exited:\n" + log);
     try {
-      if ((await fetch(url)).ok) return { url, kill };
+      if ((await fetch(ready)).ok) return kill;
     } catch {}
     if (i > 300) {
       kill();
-      throw new Error("the sql reader did not start:\n" + log);
+      throw new Error("wrangler dev did not start:\n" + log);
     }
     await wait(200);
   }
