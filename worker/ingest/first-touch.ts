@@ -3,7 +3,7 @@
 // it is the first visit's and a later beacon cannot rewrite a lead's history. Everything here is
 // untrusted beacon text: kept short, stored and rendered as text only.
 import type { LeadRow } from "../store/leads/ingest";
-import type { StoredEvent } from "./normalize";
+import { queryOf, type StoredEvent } from "./normalize";
 
 export interface FirstTouch {
   at: number;
@@ -29,15 +29,6 @@ function host(url: string | null): string | null {
   }
 }
 
-function param(url: string | null, key: string): string | null {
-  if (!url) return null;
-  try {
-    return str(new URL(url).searchParams.get(key));
-  } catch {
-    return null;
-  }
-}
-
 /** `ownHosts`: the site's origins' hosts; a referrer from them is internal navigation. */
 export function firstTouch(events: StoredEvent[], ownHosts: readonly string[]): FirstTouch | null {
   let first: StoredEvent | null = null;
@@ -45,7 +36,8 @@ export function firstTouch(events: StoredEvent[], ownHosts: readonly string[]): 
   if (!first) return null;
   const p = first.props ?? {};
   const ref = host(str(p.referrer) ?? first.ref);
-  const utm = (k: string) => str(p[k]) ?? param(first.url, k);
+  const q = queryOf(first.url);
+  const utm = (k: string) => str(p[k]) ?? str(q?.get(k));
   return {
     at: first.ts,
     referrer: ref && !ownHosts.some((h) => ref === h || ref.endsWith(`.${h}`)) ? ref : null,

@@ -144,7 +144,8 @@ export function sessionTouches(events: StoredEvent[]): SessionTouch[] {
       const p = e.props ?? {};
       s.referrer ??= str(p.referrer) ?? e.ref;
       s.landing ??= e.url;
-      for (const k of UTM) s.utm[k] ??= str(p[k]) ?? utmFromUrl(e.url, k);
+      const q = queryOf(e.url);
+      for (const k of UTM) s.utm[k] ??= str(p[k]) ?? str(q?.get(k));
     }
     if (e.type === "page_view") {
       s.landing ??= e.url;
@@ -159,10 +160,11 @@ const MAX_PAGES = 20;
 
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v.slice(0, 500) : null);
 
-function utmFromUrl(url: string | null, key: string): string | null {
+/** A URL's query, parsed once for all the keys read from it (null when there is no valid URL). */
+export function queryOf(url: string | null): URLSearchParams | null {
   if (!url) return null;
   try {
-    return str(new URL(url).searchParams.get(key));
+    return new URL(url).searchParams;
   } catch {
     return null;
   }
