@@ -75,6 +75,22 @@ describe("a huge body costs nothing", () => {
     expect(declared.status).toBe(200);
   });
 
+  it("a Request from the network (it carries cf) is held to its declared length by the framing, not re-counted", async () => {
+    const site = await createSite();
+    const json = JSON.stringify({ site: site.publicKey, visitor: "framed", events: [event("page_view")] });
+    const { body: over, seen } = stream(1024 * KIB);
+    await expectTooLarge(await beacon({ "content-length": String(1024 * KIB) }, over));
+    expect(seen.pulled).toBe(0);
+    const framed = await call("/v1/collect", {
+      method: "POST",
+      headers: { origin: ORIGIN, "content-type": "text/plain", "content-length": String(new TextEncoder().encode(json).length) },
+      body: json,
+      cf: { country: "DE" },
+    });
+    expect(framed.status, await framed.clone().text()).toBe(200);
+    expect(((await framed.json()) as { accepted: number }).accepted).toBe(1);
+  });
+
   it("an admin body from an unknown key is not read at all", async () => {
     const { body, seen } = stream(1024 * KIB);
     const res = await call("/v1/admin/products", { method: "PUT", headers: { authorization: "Bearer sk_nope" }, body });

@@ -13,6 +13,9 @@ export const MAX_BODY_BYTES = 64 * KIB;
 
 export const tooLarge = (max: number) => new ApiError(413, "payload_too_large", `The body is over ${max / KIB} KiB.`);
 
+/** Whether the Request came in over HTTP (workerd sets `cf` on those, never on one built in-process). */
+const fromNetwork = (req: Request) => req.cf !== undefined;
+
 // Requests whose body already went through a cap: the first cap that runs settles it,
 // so a route's own larger cap, registered before the general one, is not undone by it.
 const capped = new WeakSet<Request>();
@@ -25,6 +28,10 @@ const capped = new WeakSet<Request>();
  * declared length over the cap is refused unread, and the header is then dropped so that
  * Hono streams every body through its counter, which stops reading at the cap.
  *
+ * A Request from the network (it carries `cf`) is left as it is: there the framing
+ * already holds the body to its declared length, and streaming a beacon through a
+ * second Request would cost every collect a copy of its body for nothing.
+ *
  * Hono replaces the Request it has read: run this after anything keyed on the Request
  * object itself (requireSecretKey's in-process sites).
  */
@@ -35,7 +42,7 @@ export function limitBody(maxSize: number, onTooLarge?: (c: Context) => Response
     if (capped.has(c.req.raw)) return next();
     const declared = c.req.header("content-length");
     if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > maxSize) return refuse(c);
-    if (c.req.raw.body && declared !== undefined) {
+    if (c.req.raw.body && declared !== undefined && !fromNetwork(c.req.raw)) {
       const headers = new Headers(c.req.raw.headers);
       headers.delete("content-length");
       c.req.raw = new Request(c.req.raw, { headers });
