@@ -283,6 +283,8 @@ const result = {
   edgescore,
   baseline,
   ratio: +(edgescore.eventsPerSec / baseline.eventsPerSec).toFixed(2),
+  // Issue 12 states its goal as the best of 3 alternating rounds; the median stays the headline.
+  bestRatio: Math.max(...rounds.map((r) => r.ratio)),
   baselineMode: FLOOR ? "floor" : "insert",
   snippet: { minified: js.length, gzip: gzipSync(js, { level: 9 }).length },
   engine: engineFigures(),
@@ -296,7 +298,7 @@ console.log(`\nPOST /v1/collect, the median of ${ROUNDS} rounds of ${REQUESTS} r
 console.log(`${"worker".padEnd(10)} ${"events/s".padStart(8)} ${"req/s".padStart(7)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)} ${"p99 ms".padStart(7)} ${"read/ev".padStart(9)} ${"write/ev".padStart(9)} ${"errors".padStart(6)}`);
 console.log(row("edgescore", edgescore));
 console.log(row("baseline", baseline));
-console.log(`ratio EdgeScore / baseline (events/s, the median of ${ROUNDS} rounds, each interleaving the two workers in ${SLICES} slices): ${result.ratio}  (goal >= 0.9); all rounds: ${rounds.map((r) => r.ratio).join(", ")}`);
+console.log(`ratio EdgeScore / baseline (events/s, the median of ${ROUNDS} rounds, each interleaving the two workers in ${SLICES} slices): ${result.ratio}  (goal >= 0.9); best of ${ROUNDS}: ${result.bestRatio}; all rounds: ${rounds.map((r) => r.ratio).join(", ")}`);
 // Issue 12's budget: 2 rows per event (its row, the lead index) + 3 per request.
 const perRequest = edgescore.events / edgescore.requests;
 console.log(`rows written per request: ${(edgescore.rowsWrittenPerEvent * perRequest).toFixed(2)} at ${perRequest.toFixed(2)} events per request; budget 2 per event + 3 = ${(2 * perRequest + 3).toFixed(2)}`);
