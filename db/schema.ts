@@ -379,11 +379,14 @@ export const promoGrants = sqliteTable(
 );
 
 // A site that no longer lives in this shard (it moved away, or is switching):
-// every guarded write batch for it fails here and is retried on the site's
-// current shard, so no event lands in a shard that is no longer the site's.
+// triggers on every site table (migration 0011) abort any write of its rows here,
+// whoever makes it, so nothing lands in a shard that is no longer the site's;
+// guarded batches then retry on the site's current shard, other writers answer
+// 503 site_moving. `cleaning` (1 once the mover empties this shard) lets deletes through.
 export const siteFences = sqliteTable("site_fences", {
   siteId: text("site_id").primaryKey(),
   fencedAt: integer("fenced_at").notNull(),
+  cleaning: integer("cleaning").notNull().default(0),
 });
 
 // The daily digest's claim (issue 14), in the directory: one row per site, model and local day

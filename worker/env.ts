@@ -38,6 +38,8 @@ export interface Variables {
   corsOrigin: string;
   /** The D1 database of the request's site (its shard: worker/shards/shards.ts). */
   db: D1Database;
+  /** The site whose shard `db` is (admin and public routes alike). */
+  siteId: string;
   /** The connecting client's salted daily hash (abuse/client.ts), null when unknown. */
   client: string | null;
 }

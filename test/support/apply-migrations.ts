@@ -9,8 +9,9 @@ const shards = allShards(env);
 for (const db of shards) await applyD1Migrations(db, env.TEST_MIGRATIONS);
 
 // Storage is isolated per test file, not per test: start each test from empty tables.
+// site_fences first: a fence left by a test would refuse the deletes after it (migration 0011).
 const TABLES = [
-  "sites", "models", "model_versions", "leads", "visitors", "sessions", "events", "lead_scores", "alerts",
+  "site_fences", "sites", "models", "model_versions", "leads", "visitors", "sessions", "events", "lead_scores", "alerts",
   "promo_codes", "promo_grants", "products", "co_views", "conversions", "dashboard_sessions", "daily_salts",
 ];
 beforeEach(async () => {

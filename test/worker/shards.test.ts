@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as schema from "../../db/schema";
 import { moveStep, startMove } from "../../worker/shards/move";
 import { allShards } from "../../worker/shards/shards";
-import { SITE_TABLES } from "../../worker/store/shards";
+import { fence, openForCleaning, SITE_TABLES, unfence } from "../../worker/store/shards";
 import { admin, call, collect, createSite, event, OPERATOR, ORIGIN } from "../support/api";
 import { interestModel } from "../support/models";
 import { compareWithRecompute } from "../support/recompute";
@@ -35,6 +35,59 @@ describe("shards", () => {
       })
       .sort((a, b) => a.table.localeCompare(b.table));
     expect([...SITE_TABLES].map((t) => ({ table: t.table, pk: [...t.pk] })).sort((a, b) => a.table.localeCompare(b.table))).toEqual(expected);
+  });
+
+  it("every site table refuses a fenced site's writes in the database itself; cleaning opens deletes only", async () => {
+    for (const db of [shard0, shard1]) {
+      const triggers = (await db.prepare("SELECT tbl_name AS t, name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'fence_%'").all<{ t: string; name: string }>()).results;
+      for (const { table } of SITE_TABLES)
+        expect(triggers.filter((x) => x.t === table).map((x) => x.name).sort(), table).toEqual([`fence_${table}_delete`, `fence_${table}_insert`, `fence_${table}_update`]);
+    }
+    const site = await createSite();
+    const product = (id: string) => shard0.prepare("INSERT INTO products (site_id, id, name, updated_at) VALUES (?1, ?2, 'Boots', 1)").bind(site.id, id);
+    await product("kept").run();
+    await fence(shard0, site.id, Date.now()).run();
+    // One refused statement fails its whole batch: nothing of it is written.
+    await expect(shard0.batch([product("x1"), product("x2")])).rejects.toThrow();
+    await expect(shard0.prepare("UPDATE products SET name = 'Shoes' WHERE site_id = ?1").bind(site.id).run()).rejects.toThrow();
+    await expect(shard0.prepare("DELETE FROM products WHERE site_id = ?1").bind(site.id).run()).rejects.toThrow();
+    expect(await count(shard0, "SELECT count(*) AS n FROM products WHERE site_id = ?1 AND name = 'Boots'", site.id)).toBe(1);
+    await openForCleaning(shard0, site.id).run();
+    await expect(product("x3").run()).rejects.toThrow();
+    await shard0.prepare("DELETE FROM products WHERE site_id = ?1").bind(site.id).run();
+    expect(await count(shard0, "SELECT count(*) AS n FROM products WHERE site_id = ?1", site.id)).toBe(0);
+    // Other sites of the shard are not concerned.
+    const other = await createSite();
+    await shard0.prepare("INSERT INTO products (site_id, id, name, updated_at) VALUES (?1, 'p', 'Boots', 1)").bind(other.id).run();
+    await unfence(shard0, site.id).run();
+  });
+
+  it("an admin write or a promo grant that meets the fence answers 503 site_moving and writes nothing; reads go on", async () => {
+    const site = await createSite();
+    expect((await admin("/models/m", site.secretKey, { method: "PUT", body: interestModel })).status).toBe(201);
+    await collect({ site: site.publicKey, visitor: "v", events: [event("trial_signup")] });
+    // A promo that the warm lead qualifies for but does not hold yet: its next hints grant a code.
+    const withPromo = { ...interestModel, promos: [{ id: "p", when: { tier: "warm" }, codes: ["C1", "C2"] }] };
+    expect((await admin("/models/m", site.secretKey, { method: "PUT", body: withPromo })).status).toBe(200);
+    const leadId = ((await (await admin("/leads", site.secretKey)).json()) as { leads: { id: string }[] }).leads[0]!.id;
+    await fence(shard0, site.id, Date.now()).run();
+    const moving = async (res: Response) => {
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("site_moving");
+    };
+    await moving(await admin("/products", site.secretKey, { method: "PUT", body: { products: [{ id: "sku-1", name: "Boots" }] } }));
+    await moving(await admin(`/leads/${leadId}`, site.secretKey, { method: "DELETE" }));
+    await moving(await admin("/conversions", site.secretKey, { body: { lead: leadId, value: 5 } }));
+    await moving(await call("/v1/hints", { method: "POST", headers: { origin: ORIGIN }, body: JSON.stringify({ site: site.publicKey, visitor: "v" }) }));
+    expect(await count(shard0, "SELECT count(*) AS n FROM products WHERE site_id = ?1", site.id)).toBe(0);
+    expect(await count(shard0, "SELECT count(*) AS n FROM leads WHERE site_id = ?1", site.id)).toBe(1);
+    expect(await count(shard0, "SELECT count(*) AS n FROM conversions WHERE site_id = ?1", site.id)).toBe(0);
+    expect(await count(shard0, "SELECT count(*) AS n FROM promo_codes WHERE site_id = ?1 AND lead_id IS NOT NULL", site.id)).toBe(0);
+    expect((await admin(`/leads/${leadId}`, site.secretKey)).status).toBe(200);
+    // Once the site has a home again, the same writes go through.
+    await unfence(shard0, site.id).run();
+    expect((await admin(`/leads/${leadId}`, site.secretKey, { method: "DELETE" })).status).toBe(204);
   });
 
   it("a write that arrives during the switch waits for it and lands in the new shard (the fence)", { timeout: 60_000 }, async () => {

@@ -46,6 +46,7 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (internal) {
     c.set("site", internal);
     c.set("db", shardDb(c.env, internal.shard));
+    c.set("siteId", internal.id);
     return next();
   }
   const token = bearer(c.req.header("authorization"));
@@ -54,6 +55,7 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!site) throw unauthorized("Unknown or revoked secret key.");
   c.set("site", site);
   c.set("db", shardDb(c.env, site.shard));
+  c.set("siteId", site.id);
   await next();
 };
 

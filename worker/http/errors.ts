@@ -33,11 +33,3 @@ export function errorResponse(c: Context, err: ApiError): Response {
   for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v);
   return res;
 }
-
-/** Hono's onError: known errors keep their status; anything else is logged without request data. */
-export function onError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return errorResponse(c, err);
-  // Never log bodies, keys or personal data: only the route and the error's own text.
-  console.error(`unhandled error on ${c.req.method} ${c.req.routePath}: ${err.name}: ${err.message}`);
-  return c.json(errorBody("internal", "Something went wrong on our side; retry later."), 500);
-}

@@ -17,6 +17,7 @@ export async function publicSite(c: Context<AppEnv>, publicKey: string, visitor:
   if (!originAllowed(site, origin)) throw new ApiError(403, "origin_not_allowed", originRefused(origin));
   c.set("corsOrigin", origin!);
   c.set("db", shardDb(c.env, site.shard));
+  c.set("siteId", site.id);
   const client = await clientKey(c.env.DB, c.req.raw, site.id, now);
   c.set("client", client);
   const wait = await checkLimits(

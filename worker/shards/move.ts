@@ -17,6 +17,11 @@
 //                source's rows are deleted in chunks; the fence stays, so a
 //                stale writer can never write there.
 //
+// The fence is the database's own (triggers on every site table, migration
+// 0011): any write of the site's rows in a fenced shard aborts, whoever makes
+// it — ingest, an admin upload, an erasure, a promo grant — so none can land in
+// the source after the catch-up copied its table.
+//
 // No event is lost (every write before the fence is in the source, which the
 // catch-up copies; every write after it waits and goes to the target) and none
 // is doubled (rows are copied by primary key; a retried request's events are
@@ -82,7 +87,8 @@ export async function moveStep(env: ShardBindings, siteId: string, now: number):
   if (!cur.prune) {
     // Copy (or, when switching, catch up): the source's rows after the cursor.
     const rows = (await shards.readChunk(from, t, siteId, cur.after, CHUNK).all<Record<string, unknown>>()).results;
-    if (rows.length) await to.batch([shards.writeRows(to, t, rows)]);
+    // The target may still hold the fence of an earlier move away, which would refuse these rows.
+    if (rows.length) await to.batch([shards.unfence(to, siteId), shards.writeRows(to, t, rows)]);
     const done = rows.length < CHUNK;
     const next: Cursor = done ? (m.move_state === "switching" ? { t: cur.t, after: null, prune: true } : { t: cur.t + 1, after: null }) : { t: cur.t, after: keyOf(t, rows[rows.length - 1]!) };
     await advance(m.move_state, next);
@@ -94,7 +100,7 @@ export async function moveStep(env: ShardBindings, siteId: string, now: number):
     const present = (await shards.existingKeys(from, t, keys).all<Record<string, unknown>>()).results;
     const have = new Set(present.map((r) => JSON.stringify(keyOf(t, r))));
     const gone = keys.filter((k) => !have.has(JSON.stringify(keyOf(t, k)))).map((k) => keyObject(t, k));
-    if (gone.length) await to.batch([shards.deleteKeys(to, t, gone)]);
+    if (gone.length) await to.batch([shards.unfence(to, siteId), shards.deleteKeys(to, t, gone)]);
   }
   const next: Cursor = keys.length < CHUNK ? { t: cur.t + 1, after: null } : { t: cur.t, after: keyOf(t, keys[keys.length - 1]!), prune: true };
   await advance("switching", next);
@@ -111,8 +117,9 @@ async function clean(env: ShardBindings, m: shards.MoveRow, now: number): Promis
   }
   const src = shardDb(env, c.from);
   const t = shards.SITE_TABLES[c.t]!;
-  const res = await shards.deleteSiteChunk(src, t, m.id, CHUNK * 5).run();
-  const next: Cleaning = (res.meta.changes ?? 0) < CHUNK * 5 ? { ...c, t: c.t + 1 } : c;
+  // The fence stays (no stale writer may write here) but lets the mover's deletes through.
+  const [, res] = await src.batch([shards.openForCleaning(src, m.id), shards.deleteSiteChunk(src, t, m.id, CHUNK * 5)]);
+  const next: Cleaning = (res!.meta.changes ?? 0) < CHUNK * 5 ? { ...c, t: c.t + 1 } : c;
   if (next !== c) await shards.advanceMove(dir, m.id, "cleaning", m.move_cursor, "cleaning", JSON.stringify(next)).run();
   return "more";
 }

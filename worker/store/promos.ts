@@ -73,7 +73,9 @@ export const promoSql = {
       .bind(siteId, visitor, email),
 
   /** Grant counters of past days are no longer needed by any cap. */
-  purgeGrants: (db: D1Database, now: number) => db.prepare("DELETE FROM promo_grants WHERE day < ?1").bind(dayOf(now) - 1),
+  // A site switching shards is skipped (its fence refuses the delete, which would fail the whole statement).
+  purgeGrants: (db: D1Database, now: number) =>
+    db.prepare("DELETE FROM promo_grants WHERE day < ?1 AND site_id NOT IN (SELECT site_id FROM site_fences WHERE cleaning = 0)").bind(dayOf(now) - 1),
 };
 
 /** Every code of a site with its holder, by model, promo and code. */

@@ -66,6 +66,8 @@ export function deleteSiteChunk(db: D1Database, t: SiteTable, siteId: string, li
 export const fence = (db: D1Database, siteId: string, now: number) =>
   db.prepare("INSERT OR IGNORE INTO site_fences (site_id, fenced_at) VALUES (?1, ?2)").bind(siteId, now);
 export const unfence = (db: D1Database, siteId: string) => db.prepare("DELETE FROM site_fences WHERE site_id = ?1").bind(siteId);
+/** Lets the mover delete a fenced site's rows (inserts and updates stay refused). */
+export const openForCleaning = (db: D1Database, siteId: string) => db.prepare("UPDATE site_fences SET cleaning = 1 WHERE site_id = ?1").bind(siteId);
 
 // ---- the directory (the first database) ----
 
