@@ -21,6 +21,8 @@ export interface Bindings {
   RL_CLIENT?: Limiter;
   RL_SITE?: Limiter;
   RL_VISITOR?: Limiter;
+  /** Wrong operator tokens and site keys per client (abuse/rate-limits.ts countFailedGuess). */
+  RL_AUTH?: Limiter;
   /** Alert emails (issue 14): wrangler.toml `[[send_email]]`, Cloudflare Email Routing. */
   EMAIL?: SendEmail;
   /** The sender of alert emails, an address on a domain with Email Routing. */

@@ -125,6 +125,28 @@ describe("request limits on what the client cannot choose", () => {
   });
 });
 
+describe("credential guesses", () => {
+  const sites = (token: string, ip: string) =>
+    call("/v1/admin/sites", { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "cf-connecting-ip": ip }, body: JSON.stringify({ name: "g", origins: [ORIGIN] }) });
+
+  it("refuses a client after 10 wrong tokens or keys a minute, the right one included; other clients go on", { timeout: 90_000 }, async () => {
+    await freshWindow(20_000);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await sites(`guess-${i}`, "192.0.2.77")).status);
+    // Wrong site keys count too (another way to try operator tokens: /v1/admin/sites/:id).
+    for (let i = 0; i < 4; i++) statuses.push((await call("/v1/admin/leads", { headers: { authorization: `Bearer sk_site_abcdefghijkl_${"x".repeat(20 + i)}`, "cf-connecting-ip": "192.0.2.77" } })).status);
+    expect(statuses).toEqual(Array(10).fill(401));
+    const refused = await sites("guess-10", "192.0.2.77");
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect((await sites(OPERATOR, "192.0.2.77")).status).toBe(429);
+    // Another client, and calls whose address is unknown (in-process), are not concerned.
+    expect((await sites(OPERATOR, "192.0.2.78")).status).toBe(201);
+    expect((await sites("guess-x", "192.0.2.78")).status).toBe(401);
+  });
+});
+
 describe("site limits", () => {
   it("refuses limits below what the binding can count, with their paths", async () => {
     const res = await call("/v1/admin/sites", {

@@ -7,9 +7,10 @@ import { admin, call, collect, createSite, event, OPERATOR, ORIGIN, rows } from 
 
 const HOST = "https://edgescore.test";
 
-function form(path: string, fields: Record<string, string>, opts: { cookie?: string; origin?: string | null } = {}) {
+function form(path: string, fields: Record<string, string>, opts: { cookie?: string; origin?: string | null; ip?: string } = {}) {
   const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
   if (opts.cookie) headers.cookie = opts.cookie;
+  if (opts.ip) headers["cf-connecting-ip"] = opts.ip;
   if (opts.origin !== null) headers.origin = opts.origin ?? HOST;
   return call(path, { method: "POST", headers, body: new URLSearchParams(fields).toString(), redirect: "manual" });
 }
@@ -51,6 +52,19 @@ describe("New site (operator token)", () => {
     const foreign = await form("/dashboard/sites/new", { token: OPERATOR, name: "X", origins: "https://x.example" }, { origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
     expect((await rows("SELECT id FROM sites")).length).toBe(before);
+  });
+
+  it("guessing the operator token through the form is limited per client like the API", async () => {
+    // Clear of a minute's end: the binding counts per minute.
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 10_000) await new Promise((r) => setTimeout(r, left + 50));
+    for (let i = 0; i < 10; i++) expect((await form("/dashboard/sites/new", { token: `nope-${i}`, name: "X", origins: "https://x.example" }, { ip: "192.0.2.91" })).status).toBe(401);
+    const limited = await form("/dashboard/sites/new", { token: "nope-10", name: "X", origins: "https://x.example" }, { ip: "192.0.2.91" });
+    expect(limited.status).toBe(429);
+    expect(await limited.text()).toContain("Too many wrong keys or tokens");
+    // Now the right token too, for the rest of the minute.
+    expect((await form("/dashboard/sites/new", { token: OPERATOR, name: "X", origins: "https://x.example" }, { ip: "192.0.2.91" })).status).toBe(429);
+    expect((await form("/dashboard/sites/new", { token: OPERATOR, name: "X", origins: "https://x.example" }, { ip: "192.0.2.92" })).status).toBe(201);
   });
 });
 

@@ -23,10 +23,12 @@ export interface LimitBindings {
   RL_CLIENT?: Limiter;
   RL_SITE?: Limiter;
   RL_VISITOR?: Limiter;
+  /** Wrong operator tokens and site keys per client (see `countFailedGuess`). */
+  RL_AUTH?: Limiter;
 }
 
 /** The per-minute allowance each binding is configured with (wrangler.toml `[[ratelimits]]`). */
-export const BINDING_LIMITS = { client: 600, site: 600, visitor: 20 } as const;
+export const BINDING_LIMITS = { client: 600, site: 600, visitor: 20, auth: 10 } as const;
 /** The smallest site and visitor limits a site may set: the sampling needs limit ≥ the binding's. */
 export const MIN_SITE_PER_MIN = BINDING_LIMITS.site;
 export const MIN_VISITOR_PER_MIN = BINDING_LIMITS.visitor;
@@ -64,5 +66,25 @@ export async function checkLimits(b: LimitBindings, r: LimitRequest, now: number
     (await over(b.RL_SITE, `s:${r.siteId}`, sampled(r.sitePerMin, BINDING_LIMITS.site), now, random)) ||
     (r.client !== null && (await over(b.RL_CLIENT, `c:${r.siteId}:${r.client}`, 1, now, random))) ||
     (r.visitor !== "" && (await over(b.RL_VISITOR, `v:${r.siteId}:${r.visitor}`, sampled(r.visitorPerMin, BINDING_LIMITS.visitor), now, random)));
-  return limited ? Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000)) : 0;
+  return limited ? retryAfter(now) : 0;
+}
+
+const retryAfter = (now: number) => Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
+
+// Credential guesses (worker/http/auth.ts). The operator picks ADMIN_TOKEN, so
+// it may be short enough to guess: wrong tokens and keys are counted per client
+// by RL_AUTH, and past its limit the client's authenticated calls are refused
+// for the rest of the minute, the right credential included (per isolate, from
+// the memo the binding's refusal leaves), so guessing goes at about the
+// binding's limit a minute.
+
+/** 0 when the client may present a credential, else the seconds to wait (Retry-After). */
+export function guessesRefused(client: string, now: number): number {
+  const until = refused.get(`g:${client}`);
+  return until !== undefined && until > now ? retryAfter(now) : 0;
+}
+
+/** Counts a wrong token or key sent by `client`: 0, or the seconds to wait when that was one too many. */
+export async function countFailedGuess(b: LimitBindings, client: string, now: number): Promise<number> {
+  return (await over(b.RL_AUTH, `g:${client}`, 1, now, Math.random)) ? retryAfter(now) : 0;
 }

@@ -20,6 +20,11 @@ const lines = (v: unknown) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const forwardedAddress = (c: Context<DashEnv>): Record<string, string> => {
+  const ip = c.req.header("cf-connecting-ip");
+  return ip ? { "cf-connecting-ip": ip } : {};
+};
+
 /** Before the session wall: creating a site needs the operator token, not a session. */
 export function newSiteRoutes(d: Hono<DashEnv>, app: Hono<any>) {
   d.get("/sites/new", (c) => c.html(<NewSitePage />));
@@ -34,7 +39,8 @@ export function newSiteRoutes(d: Hono<DashEnv>, app: Hono<any>) {
     const res = await app.fetch(
       new Request(new URL("/v1/admin/sites", c.req.url), {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        // The caller's address (set by Cloudflare, not the browser) rides along: wrong tokens are limited per client.
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", ...forwardedAddress(c) },
         body: JSON.stringify({ name, origins: lines(originsText) }),
       }),
       c.env,
@@ -43,7 +49,7 @@ export function newSiteRoutes(d: Hono<DashEnv>, app: Hono<any>) {
     const body = (await res.json().catch(() => ({}))) as Created & ErrorBody;
     if (res.status !== 201) {
       const error = res.status === 401 ? { message: "That operator token is not valid." } : { message: body.error?.message ?? `The API answered ${res.status}.`, issues: body.error?.issues };
-      return c.html(<NewSitePage name={name} origins={originsText} error={error} />, res.status === 401 ? 401 : 400);
+      return c.html(<NewSitePage name={name} origins={originsText} error={error} />, res.status === 401 || res.status === 429 ? res.status : 400);
     }
     const site = await siteForKey(c, body.secretKey);
     if (!site) return c.html(<NewSitePage name={name} origins={originsText} error={{ message: "The site was created but could not be opened; sign in with its secret key." }} />, 500);

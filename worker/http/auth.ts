@@ -10,12 +10,14 @@
 // only. Nothing an outside client sends (header, cookie, body) can reach the map:
 // the runtime makes a fresh Request for every incoming call and nobody registers it.
 // There is no nonce or header to leak or guess, and entries die with their request.
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { safeEqual } from "../lib/crypto";
 import { siteBySecretKey, type Site } from "../sites/sites";
 import { ApiError } from "./errors";
 import { shardDb } from "../shards/shards";
+import { clientKey } from "../abuse/client";
+import { countFailedGuess, guessesRefused } from "../abuse/rate-limits";
 
 function bearer(header: string | undefined): string | null {
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
@@ -24,11 +26,31 @@ function bearer(header: string | undefined): string | null {
 
 const unauthorized = (message: string) => new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": "Bearer" });
 
+/**
+ * Wrong credentials are limited per client (abuse/rate-limits.ts): the operator
+ * picks ADMIN_TOKEN, so it may be short enough to guess. Refuses a client that
+ * guessed wrong too often (the right credential included) and returns what to
+ * call when this attempt turns out wrong too.
+ */
+async function guessGate(c: Context<AppEnv>): Promise<() => Promise<void>> {
+  const now = Date.now();
+  const client = await clientKey(c.env.DB, c.req.raw, "credentials", now);
+  const refuse = (wait: number) => {
+    if (wait) throw new ApiError(429, "rate_limited", `Too many wrong keys or tokens; retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
+  };
+  refuse(client ? guessesRefused(client, now) : 0);
+  return async () => refuse(client ? await countFailedGuess(c.env, client, now) : 0);
+}
+
 export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearer(c.req.header("authorization"));
   const expected = c.env.ADMIN_TOKEN;
   if (!expected) throw unauthorized("The operator token (ADMIN_TOKEN) is not configured on this deployment.");
-  if (!token || !safeEqual(token, expected)) throw unauthorized("Send the operator token as `Authorization: Bearer <ADMIN_TOKEN>`.");
+  const failed = await guessGate(c);
+  if (!token || !safeEqual(token, expected)) {
+    if (token) await failed();
+    throw unauthorized("Send the operator token as `Authorization: Bearer <ADMIN_TOKEN>`.");
+  }
   await next();
 };
 
@@ -51,8 +73,12 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const token = bearer(c.req.header("authorization"));
   if (!token) throw unauthorized("Send the site's secret key as `Authorization: Bearer sk_…`.");
+  const failed = await guessGate(c);
   const site = await siteBySecretKey(c.env.DB, token);
-  if (!site) throw unauthorized("Unknown or revoked secret key.");
+  if (!site) {
+    await failed();
+    throw unauthorized("Unknown or revoked secret key.");
+  }
   c.set("site", site);
   c.set("db", shardDb(c.env, site.shard));
   c.set("siteId", site.id);
@@ -67,7 +93,10 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const requireOwnerOrOperator: MiddlewareHandler<AppEnv> = async (c, next) => {
   const id = c.req.param("id");
   const token = bearer(c.req.header("authorization"));
-  if (token && c.env.ADMIN_TOKEN && safeEqual(token, c.env.ADMIN_TOKEN)) return next();
+  if (token && c.env.ADMIN_TOKEN && safeEqual(token, c.env.ADMIN_TOKEN)) {
+    await guessGate(c);
+    return next();
+  }
   await requireSecretKey(c, async () => {
     if (c.get("site").id !== id) throw new ApiError(404, "not_found", "Site not found.");
     await next();
