@@ -90,6 +90,31 @@ describe("shards", () => {
     expect((await admin(`/leads/${leadId}`, site.secretKey, { method: "DELETE" })).status).toBe(204);
   });
 
+  it("the copy takes a table only as far as it was when its pass began; the catch-up takes what came after", async () => {
+    const site = await createSite();
+    const insert = (ids: string[]) =>
+      shard0
+        .prepare("INSERT INTO events (site_id, id, lead_id, n, type, ts, received_at) SELECT ?1, value, 'L', key + 1, 'page_view', 1, 1 FROM json_each(?2)")
+        .bind(site.id, JSON.stringify(ids))
+        .run();
+    await insert(Array.from({ length: 250 }, (_, i) => `a-${String(i).padStart(3, "0")}`));
+    await startMove(env, site.id, 1);
+    const eventsTable = SITE_TABLES.findIndex((t) => t.table === "events");
+    const cursor = async () => JSON.parse((await shard0.prepare("SELECT move_cursor FROM sites WHERE id = ?1").bind(site.id).first<{ move_cursor: string | null }>())!.move_cursor ?? '{"t":0}') as { t: number; after: unknown };
+    while ((await cursor()).t < eventsTable) await moveStep(env, site.id, Date.now());
+    await moveStep(env, site.id, Date.now()); // the first chunk of events: 200 rows
+    expect((await cursor()).after).not.toBeNull();
+    // A busy site keeps writing: rows after the pass began (here, keys past its end).
+    await insert(["z-1", "z-2"]);
+    await moveStep(env, site.id, Date.now()); // the rest of what the pass began with
+    expect((await cursor()).t).toBe(eventsTable + 1);
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(250);
+    let now = Date.now();
+    for (let i = 0; i < 1000 && (await moveStep(env, site.id, now)) !== "done"; i++) now += 1_000;
+    expect(await count(shard1, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(252);
+    expect(await count(shard0, "SELECT count(*) AS n FROM events WHERE site_id = ?1", site.id)).toBe(0);
+  });
+
   it("a write that arrives during the switch waits for it and lands in the new shard (the fence)", { timeout: 60_000 }, async () => {
     const site = await createSite();
     await collect({ site: site.publicKey, visitor: "early", events: [event("page_view")] });
@@ -133,6 +158,9 @@ describe("shards", () => {
         sent[v] = batch;
         const res = await collect(body);
         requests++;
+        // A tick between beacons, as a browser's are: back-to-back requests whose only I/O is D1
+        // (a warm isolate's one round trip) would starve this isolate's timers, the mover's included.
+        await new Promise((r) => setTimeout(r, 0));
         expect(res.status).toBe(200);
         for (const e of batch) accepted.add(e.id);
         i++;

@@ -35,7 +35,8 @@ const CHUNK = 200;
 /** Longer than the per-isolate site cache (sites.ts, 30 s): nobody still reads the source. */
 const CLEAN_AFTER_MS = 60_000;
 
-type Cursor = { t: number; after: unknown[] | null; prune?: boolean };
+// `until`: the copy's end in the current table, the last key it had when its pass began.
+type Cursor = { t: number; after: unknown[] | null; until?: unknown[]; prune?: boolean };
 type Cleaning = { from: number; t: number; at: number };
 
 const keyOf = (t: shards.SiteTable, row: Record<string, unknown>) => t.pk.map((c) => row[c]);
@@ -85,12 +86,28 @@ export async function moveStep(env: ShardBindings, siteId: string, now: number):
 
   const t = shards.SITE_TABLES[cur.t]!;
   if (!cur.prune) {
-    // Copy (or, when switching, catch up): the source's rows after the cursor.
-    const rows = (await shards.readChunk(from, t, siteId, cur.after, CHUNK).all<Record<string, unknown>>()).results;
+    // Copy (or, when switching, catch up): the source's rows after the cursor. The copy
+    // takes a table as far as its last key when the pass began: rows keep arriving while
+    // the site is live, and a busy site's new rows would otherwise keep the copy going for
+    // ever. Those are the catch-up's, which runs behind the fence, where nothing arrives.
+    let until = cur.until ?? null;
+    if (m.move_state === "copying" && cur.after === null) {
+      const last = await shards.lastKey(from, t, siteId).first<Record<string, unknown>>();
+      if (!last) {
+        await advance("copying", { t: cur.t + 1, after: null });
+        return "more";
+      }
+      until = keyOf(t, last);
+    }
+    const rows = (await shards.readChunk(from, t, siteId, cur.after, CHUNK, until).all<Record<string, unknown>>()).results;
     // The target may still hold the fence of an earlier move away, which would refuse these rows.
     if (rows.length) await to.batch([shards.unfence(to, siteId), shards.writeRows(to, t, rows)]);
     const done = rows.length < CHUNK;
-    const next: Cursor = done ? (m.move_state === "switching" ? { t: cur.t, after: null, prune: true } : { t: cur.t + 1, after: null }) : { t: cur.t, after: keyOf(t, rows[rows.length - 1]!) };
+    const next: Cursor = done
+      ? m.move_state === "switching"
+        ? { t: cur.t, after: null, prune: true }
+        : { t: cur.t + 1, after: null }
+      : { t: cur.t, after: keyOf(t, rows[rows.length - 1]!), ...(until ? { until } : {}) };
     await advance(m.move_state, next);
     return "more";
   }

@@ -25,12 +25,24 @@ export type SiteTable = (typeof SITE_TABLES)[number];
 
 const tuple = (cols: readonly string[]) => `(${cols.join(", ")})`;
 
-/** One chunk of a site's rows of a table, in primary-key order, after `after` (a key tuple, or null for the start). */
-export function readChunk(db: D1Database, t: SiteTable, siteId: string, after: unknown[] | null, limit: number) {
-  const params = after ? after.map((_, i) => `?${i + 3}`) : [];
+/**
+ * One chunk of a site's rows of a table, in primary-key order, after `after` (a key
+ * tuple, or null for the start) and, with `until`, up to that key at most.
+ */
+export function readChunk(db: D1Database, t: SiteTable, siteId: string, after: unknown[] | null, limit: number, until: unknown[] | null = null) {
+  const from = after ? after.map((_, i) => `?${i + 3}`) : [];
+  const to = until ? until.map((_, i) => `?${i + 3 + from.length}`) : [];
   return db
-    .prepare(`SELECT * FROM ${t.table} WHERE site_id = ?1 ${after ? `AND ${tuple(t.pk)} > (${params.join(", ")})` : ""} ORDER BY ${t.pk.join(", ")} LIMIT ?2`)
-    .bind(siteId, limit, ...(after ?? []));
+    .prepare(
+      `SELECT * FROM ${t.table} WHERE site_id = ?1 ${after ? `AND ${tuple(t.pk)} > (${from.join(", ")})` : ""} ${until ? `AND ${tuple(t.pk)} <= (${to.join(", ")})` : ""}
+       ORDER BY ${t.pk.join(", ")} LIMIT ?2`,
+    )
+    .bind(siteId, limit, ...(after ?? []), ...(until ?? []));
+}
+
+/** The key of a site's last row of a table in primary-key order (none when it has no rows). */
+export function lastKey(db: D1Database, t: SiteTable, siteId: string) {
+  return db.prepare(`SELECT ${t.pk.join(", ")} FROM ${t.table} WHERE site_id = ?1 ORDER BY ${t.pk.map((c) => `${c} DESC`).join(", ")} LIMIT 1`).bind(siteId);
 }
 
 /** Writes rows as they are (INSERT OR REPLACE: a row copied twice is copied once). One bound JSON array. */
