@@ -282,16 +282,22 @@ describe("one D1 batch per request", () => {
     // A cold isolate reads first.
     leadCache.clear();
     expect((await send(1)).stats.roundTrips).toBe(2);
-    // A resend on a warm isolate: the guard refuses the stale view, one retry reads, nothing is written twice.
+    // A resend on a warm isolate: it remembers the event stored, so nothing is read or written.
     const e = event("page_view") as never;
     await ingest(env.DB, { ...base, visitor: "v1", session: "s1", events: [e], now: Date.now() });
     const again = await ingest(env.DB, { ...base, visitor: "v1", session: "s1", events: [e], now: Date.now() });
     expect(again).toMatchObject({ accepted: 0, duplicates: 1 });
-    expect(await countRows("events")).toBe(23);
+    expect(again.stats.roundTrips).toBe(0);
+    // With one new event beside it: only the new one is written, in one round trip.
+    const mixed = await ingest(env.DB, { ...base, visitor: "v1", session: "s1", events: [e, event("page_view") as never], now: Date.now() });
+    expect(mixed).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(mixed.stats.roundTrips).toBe(1);
+    expect(await countRows("events")).toBe(24);
   });
 
   it("after a resend, the visitor's next beacon takes one round trip (not a wrong new-visitor guess and a retry)", async () => {
     const { ingest } = await import("../../worker/ingest/ingest");
+    const { leadCache } = await import("../../worker/ingest/lead-cache");
     const keys = await createSite();
     const s = { id: keys.id, origins: [], catalogHosts: [], keepParams: [] };
     await admin("/models/m", keys.secretKey, { method: "PUT", body: { rules: [{ id: "visit", points: 1, when: { event: "page_view" } }] } });
@@ -301,7 +307,9 @@ describe("one D1 batch per request", () => {
     const first = event("page_view");
     await send([first]);
     await send([event("page_view")]);
-    // The resend: the remembered view does not know the event is stored; the guard refuses, one read settles it.
+    // The resend on an isolate that does not remember the visitor (another one, or restarted): the
+    // new-visitor guess fails its guard, one read settles it.
+    leadCache.clear();
     const resend = await send([first]);
     expect(resend).toMatchObject({ accepted: 0, duplicates: 1 });
     expect(resend.stats.roundTrips).toBe(2);

@@ -22,6 +22,16 @@ export interface Snapshot {
 }
 
 const MAX_ENTRIES = 2000;
+// Event ids a visitor's entry remembers (stored by this isolate's writes, or seen
+// stored by its reads): a resend of one of its recent beacons, the snippet's retry
+// after a lost answer, is then answered with no round trip at all.
+const MAX_IDS = 100;
+
+/** The ids stored so far, the newest `MAX_IDS` of them. */
+export function remember(existing: Set<string>, ids: string[]): Set<string> {
+  const all = [...existing, ...ids];
+  return new Set(all.length > MAX_IDS ? all.slice(-MAX_IDS) : all);
+}
 // Big states are not kept: memory is 128 MB per isolate, and such leads are rare.
 const MAX_STATE_CHARS = 16_000;
 const entries = new Map<string, Snapshot>();

@@ -20,7 +20,7 @@ import { scoreRowOf, type ScoreRow } from "../store/scores/ingest";
 import type { AlertWrite } from "../store/alerts-outbox";
 import { channelOf, DEFAULT_VEHICLE_TRAITS, type ChannelSpec } from "../scoring/channels";
 import { mergeTraits, STRENGTH, storedTraits, type TraitSet } from "./identity";
-import { modelsSignature, type Snapshot } from "./lead-cache";
+import { modelsSignature, remember, type Snapshot } from "./lead-cache";
 import { sessionTouches, type EventSource, type SessionTouch, type StoredEvent } from "./normalize";
 import { firstTouchColumns } from "./first-touch";
 import { conversionsFrom, type ConversionRules, type ConversionWrite } from "./conversions";
@@ -183,7 +183,7 @@ export async function planIngest(req: PlanRequest, snap: Snapshot, history: Even
   // in them later needs no read to know that.
   const started = target ? [] : sessions.writes.map((t): [string, string[]] => [t.id, []]);
   const next = visitor
-    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: new Set<string>(), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
+    ? { byVisitor: lead, byEmail: null, models: snap.models, states: scoreRows, existing: remember(existing, fresh.map((e) => e.id)), sessionProducts: new Map([...started, ...sessionProducts, ...catalog.recent]) }
     : null;
   return {
     kind: "plan",
