@@ -21,7 +21,7 @@ export interface Bindings {
   RL_CLIENT?: Limiter;
   RL_SITE?: Limiter;
   RL_VISITOR?: Limiter;
-  /** Wrong operator tokens and site keys per client (abuse/rate-limits.ts countFailedGuess). */
+  /** Wrong operator tokens per client (abuse/rate-limits.ts countFailedGuess). */
   RL_AUTH?: Limiter;
   /** Alert emails (issue 14): wrangler.toml `[[send_email]]`, Cloudflare Email Routing. */
   EMAIL?: SendEmail;

@@ -61,7 +61,7 @@ describe("New site (operator token)", () => {
     for (let i = 0; i < 10; i++) expect((await form("/dashboard/sites/new", { token: `nope-${i}`, name: "X", origins: "https://x.example" }, { ip: "192.0.2.91" })).status).toBe(401);
     const limited = await form("/dashboard/sites/new", { token: "nope-10", name: "X", origins: "https://x.example" }, { ip: "192.0.2.91" });
     expect(limited.status).toBe(429);
-    expect(await limited.text()).toContain("Too many wrong keys or tokens");
+    expect(await limited.text()).toContain("Too many wrong operator tokens");
     // Now the right token too, for the rest of the minute.
     expect((await form("/dashboard/sites/new", { token: OPERATOR, name: "X", origins: "https://x.example" }, { ip: "192.0.2.91" })).status).toBe(429);
     expect((await form("/dashboard/sites/new", { token: OPERATOR, name: "X", origins: "https://x.example" }, { ip: "192.0.2.92" })).status).toBe(201);

@@ -23,7 +23,7 @@ export interface LimitBindings {
   RL_CLIENT?: Limiter;
   RL_SITE?: Limiter;
   RL_VISITOR?: Limiter;
-  /** Wrong operator tokens and site keys per client (see `countFailedGuess`). */
+  /** Wrong operator tokens per client (see `countFailedGuess`). */
   RL_AUTH?: Limiter;
 }
 
@@ -71,20 +71,20 @@ export async function checkLimits(b: LimitBindings, r: LimitRequest, now: number
 
 const retryAfter = (now: number) => Math.max(1, Math.ceil((WINDOW_MS - (now % WINDOW_MS)) / 1000));
 
-// Credential guesses (worker/http/auth.ts). The operator picks ADMIN_TOKEN, so
-// it may be short enough to guess: wrong tokens and keys are counted per client
-// by RL_AUTH, and past its limit the client's authenticated calls are refused
-// for the rest of the minute, the right credential included (per isolate, from
-// the memo the binding's refusal leaves), so guessing goes at about the
-// binding's limit a minute.
+// Operator-token guesses (worker/http/auth.ts). The operator picks ADMIN_TOKEN,
+// so it may be short enough to guess: wrong tokens are counted per client by
+// RL_AUTH, and past its limit the client's operator calls are refused for the
+// rest of the minute, the right token included (per isolate, from the memo the
+// binding's refusal leaves), so guessing goes at about the binding's limit a
+// minute.
 
-/** 0 when the client may present a credential, else the seconds to wait (Retry-After). */
+/** 0 when the client may present the operator token, else the seconds to wait (Retry-After). */
 export function guessesRefused(client: string, now: number): number {
   const until = refused.get(`g:${client}`);
   return until !== undefined && until > now ? retryAfter(now) : 0;
 }
 
-/** Counts a wrong token or key sent by `client`: 0, or the seconds to wait when that was one too many. */
+/** Counts a wrong operator token sent by `client`: 0, or the seconds to wait when that was one too many. */
 export async function countFailedGuess(b: LimitBindings, client: string, now: number): Promise<number> {
   return (await over(b.RL_AUTH, `g:${client}`, 1, now, Math.random)) ? retryAfter(now) : 0;
 }

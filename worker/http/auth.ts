@@ -27,16 +27,18 @@ function bearer(header: string | undefined): string | null {
 const unauthorized = (message: string) => new ApiError(401, "unauthorized", message, undefined, { "WWW-Authenticate": "Bearer" });
 
 /**
- * Wrong credentials are limited per client (abuse/rate-limits.ts): the operator
- * picks ADMIN_TOKEN, so it may be short enough to guess. Refuses a client that
- * guessed wrong too often (the right credential included) and returns what to
- * call when this attempt turns out wrong too.
+ * Wrong operator tokens are limited per client (abuse/rate-limits.ts): the
+ * operator picks ADMIN_TOKEN, so it may be short enough to guess. Refuses a
+ * client that guessed wrong too often (the right token included) and returns
+ * what to call when this attempt turns out wrong too. Site keys are not counted:
+ * 120 random bits need no such limit, and counting them would let a neighbour
+ * on a shared address (a NAT, a cloud's egress) lock a site's integration out.
  */
 async function guessGate(c: Context<AppEnv>): Promise<() => Promise<void>> {
   const now = Date.now();
   const client = await clientKey(c.env.DB, c.req.raw, "credentials", now);
   const refuse = (wait: number) => {
-    if (wait) throw new ApiError(429, "rate_limited", `Too many wrong keys or tokens; retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
+    if (wait) throw new ApiError(429, "rate_limited", `Too many wrong operator tokens; retry in ${wait} s.`, undefined, { "Retry-After": String(wait) });
   };
   refuse(client ? guessesRefused(client, now) : 0);
   return async () => refuse(client ? await countFailedGuess(c.env, client, now) : 0);
@@ -73,12 +75,8 @@ export const requireSecretKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const token = bearer(c.req.header("authorization"));
   if (!token) throw unauthorized("Send the site's secret key as `Authorization: Bearer sk_…`.");
-  const failed = await guessGate(c);
   const site = await siteBySecretKey(c.env.DB, token);
-  if (!site) {
-    await failed();
-    throw unauthorized("Unknown or revoked secret key.");
-  }
+  if (!site) throw unauthorized("Unknown or revoked secret key.");
   c.set("site", site);
   c.set("db", shardDb(c.env, site.shard));
   c.set("siteId", site.id);
@@ -96,6 +94,11 @@ export const requireOwnerOrOperator: MiddlewareHandler<AppEnv> = async (c, next)
   if (token && c.env.ADMIN_TOKEN && safeEqual(token, c.env.ADMIN_TOKEN)) {
     await guessGate(c);
     return next();
+  }
+  // Not a site key: a wrong operator token, counted as on the operator routes.
+  if (token && c.env.ADMIN_TOKEN && !token.startsWith("sk_")) {
+    await (await guessGate(c))();
+    throw unauthorized("Send the operator token, or the site's secret key (`sk_…`).");
   }
   await requireSecretKey(c, async () => {
     if (c.get("site").id !== id) throw new ApiError(404, "not_found", "Site not found.");
