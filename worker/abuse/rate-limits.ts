@@ -28,7 +28,7 @@ export interface LimitBindings {
 }
 
 /** The per-minute allowance each binding is configured with (wrangler.toml `[[ratelimits]]`). */
-export const BINDING_LIMITS = { client: 600, site: 600, visitor: 20, auth: 10 } as const;
+export const BINDING_LIMITS = { client: 600, site: 600, visitor: 20 } as const;
 /** The smallest site and visitor limits a site may set: the sampling needs limit ≥ the binding's. */
 export const MIN_SITE_PER_MIN = BINDING_LIMITS.site;
 export const MIN_VISITOR_PER_MIN = BINDING_LIMITS.visitor;

@@ -10,10 +10,10 @@ import { siteShard, type MoveRow } from "../store/shards";
 import { directory, shardDb, type ShardBindings } from "./shards";
 
 const WAIT_MS = 50;
+const MAX_WAIT_MS = 20_000;
 
 /** 503 for a write that met the site's fence: the site is switching shards, which takes a moment. */
 export const siteMoving = () => new ApiError(503, "site_moving", "The site is switching databases; retry in a second.", undefined, { "Retry-After": "1" });
-const MAX_WAIT_MS = 20_000;
 
 export async function onSiteShard<T>(env: ShardBindings, site: { id: string; shard: number }, work: (db: D1Database) => Promise<T>): Promise<T> {
   let shard = site.shard;
