@@ -97,7 +97,7 @@ export function traffic(n, publicKey) {
 
 /** Sends `bodies` with `concurrency` in flight; sums what the answers say (see `summarize`). */
 export async function driveRaw(base, bodies, concurrency = CONCURRENCY) {
-  const raw = { requests: bodies.length, lat: [], events: 0, errors: 0, read: 0, written: 0, size: 0, roundTrips: {}, d1ms: 0, seconds: 0 };
+  const raw = { requests: bodies.length, lat: [], events: 0, errors: 0, read: 0, written: 0, size: 0, roundTrips: {}, d1ms: 0, d1Calls: 0, groups: {}, seconds: 0 };
   let next = 0;
   const start = performance.now();
   await Promise.all(
@@ -119,6 +119,10 @@ export async function driveRaw(base, bodies, concurrency = CONCURRENCY) {
         raw.size = Math.max(raw.size, Number(s.size ?? 0));
         raw.roundTrips[s.rt] = (raw.roundTrips[s.rt] ?? 0) + 1;
         raw.d1ms += Number(s.d1ms ?? 0);
+        // A write batch shared by k requests (group commit) is 1/k of a D1 call for each.
+        const group = Number(s.group ?? 1);
+        raw.d1Calls += Number(s.rt ?? 0) - (group > 1 ? 1 - 1 / group : 0);
+        if (group > 0) raw.groups[group] = (raw.groups[group] ?? 0) + 1;
       }
     }),
   );
@@ -128,9 +132,10 @@ export async function driveRaw(base, bodies, concurrency = CONCURRENCY) {
 
 /** Several drives' sums as one (slices of one run). */
 function mergeRaw(parts) {
-  const out = { requests: 0, lat: [], events: 0, errors: 0, read: 0, written: 0, size: 0, roundTrips: {}, d1ms: 0, seconds: 0 };
+  const out = { requests: 0, lat: [], events: 0, errors: 0, read: 0, written: 0, size: 0, roundTrips: {}, d1ms: 0, d1Calls: 0, groups: {}, seconds: 0 };
   for (const p of parts) {
-    for (const k of ["requests", "events", "errors", "read", "written", "d1ms", "seconds"]) out[k] += p[k];
+    for (const k of ["requests", "events", "errors", "read", "written", "d1ms", "d1Calls", "seconds"]) out[k] += p[k];
+    for (const [g, n] of Object.entries(p.groups)) out.groups[g] = (out.groups[g] ?? 0) + n;
     out.lat.push(...p.lat);
     out.size = Math.max(out.size, p.size);
     for (const [rt, n] of Object.entries(p.roundTrips)) out.roundTrips[rt] = (out.roundTrips[rt] ?? 0) + n;
@@ -156,6 +161,8 @@ function summarize(raw) {
     dbBytes: raw.size,
     roundTrips: raw.roundTrips,
     d1MsPerRequest: +(raw.d1ms / raw.requests).toFixed(2),
+    d1CallsPerRequest: +(raw.d1Calls / raw.requests).toFixed(2),
+    writeGroups: raw.groups,
   };
 }
 
@@ -303,6 +310,7 @@ console.log(`ratio EdgeScore / baseline (events/s, the median of ${ROUNDS} round
 const perRequest = edgescore.events / edgescore.requests;
 console.log(`rows written per request: ${(edgescore.rowsWrittenPerEvent * perRequest).toFixed(2)} at ${perRequest.toFixed(2)} events per request; budget 2 per event + 3 = ${(2 * perRequest + 3).toFixed(2)}`);
 console.log(`D1 round trips per request (count of requests): ${JSON.stringify(edgescore.roundTrips)}`);
+console.log(`D1 calls per request (a write batch shared by k requests counts 1/k for each): edgescore ${edgescore.d1CallsPerRequest}, baseline ${baseline.d1CallsPerRequest}; requests by write group size: ${JSON.stringify(edgescore.writeGroups)}`);
 console.log(`D1 time per request (sum of meta.duration): edgescore ${edgescore.d1MsPerRequest} ms, baseline ${baseline.d1MsPerRequest} ms`);
 console.log(`storage per event (D1 size growth over the run): edgescore ${edgescore.bytesPerEvent} B, baseline ${baseline.bytesPerEvent} B`);
 console.log(`storage per raw event alone (what retention frees): ${edgescore.bytesPerRawEvent} B; per lead without its events (lead, visitor and score rows: what stays): ${edgescore.bytesPerLead} B`);

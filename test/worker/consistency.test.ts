@@ -80,3 +80,39 @@ describe("incremental scoring equals a full recompute", () => {
     expect(await countRows("alerts")).toBe(cmp!.recomputed.tier === "hot" ? 1 : 0);
   });
 });
+
+describe("group commit (worker/store/group-commit.ts)", () => {
+  it("lets 30 visitors' concurrent beacons share write batches, and every lead still equals a recompute", async () => {
+    const site = await createSite();
+    await admin("/models/m", site.secretKey, { method: "PUT", body: model });
+    const now = Date.now();
+    // Each visitor sends four beacons one after another; the visitors run at once.
+    const groups: number[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, async (_, v) => {
+        const out: { accepted: number; duplicates: number }[] = [];
+        for (let b = 0; b < 4; b++) {
+          const events = [0, 1].map((j) => ({ id: `g-${v}-${b}-${j}`, ts: now - (8 - b * 2 - j) * 1000, session: `s${v}`, ...kinds[(v + b + j) % kinds.length]! }));
+          const res = await collect({ site: site.publicKey, visitor: `gv-${v}`, session: `s${v}`, events });
+          expect(res.status).toBe(200);
+          groups.push(Number(/group=(\d+)/.exec(res.headers.get("x-edgescore-d1") ?? "")?.[1] ?? 0));
+          out.push((await res.json()) as { accepted: number; duplicates: number });
+        }
+        return out;
+      }),
+    );
+    expect(answers.flat().reduce((a, b) => a + b.accepted, 0)).toBe(240);
+    expect(answers.flat().every((a) => a.duplicates === 0)).toBe(true);
+    // Writes were shared: some request's batch went to D1 together with others'.
+    expect(Math.max(...groups)).toBeGreaterThan(1);
+    expect(await countRows("events", "site_id = ?", site.id)).toBe(240);
+    expect(await countRows("leads", "site_id = ?", site.id)).toBe(30);
+    expect((await rows<{ n: number }>("SELECT min(event_count) AS n FROM leads WHERE site_id = ?", site.id))[0]!.n).toBe(8);
+    const cmps = await compareWithRecompute(site.id, "m", Date.now());
+    expect(cmps).toHaveLength(30);
+    for (const c of cmps) {
+      expect(c.stored.rules).toEqual(c.recomputed.rules);
+      expect(c.stored.score).toBeCloseTo(c.recomputed.score, 6);
+    }
+  });
+});

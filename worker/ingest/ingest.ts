@@ -236,5 +236,5 @@ function statements(db: D1Database, req: PlanRequest, plan: Plan, w: Write): D1P
 
 /** Dev only: what a request cost in D1 (X-EdgeScore-D1), for the benchmarks. */
 export function d1Stats(s: IngestOutcome["stats"]): string {
-  return `rt=${s.roundTrips}; read=${s.rowsRead}; written=${s.rowsWritten}; attempts=${s.attempts}; d1ms=${s.d1Ms.toFixed(2)}; size=${s.dbBytes}`;
+  return `rt=${s.roundTrips}; read=${s.rowsRead}; written=${s.rowsWritten}; attempts=${s.attempts}; d1ms=${s.d1Ms.toFixed(2)}; size=${s.dbBytes}; group=${s.groupSize}`;
 }

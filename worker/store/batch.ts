@@ -10,9 +10,11 @@ export interface D1Stats {
   rowsWritten: number;
   d1Ms: number;
   dbBytes: number;
+  /** Requests that shared this request's write batch (group-commit.ts); 1: alone, 0: no write. */
+  groupSize: number;
 }
 
-export const newStats = (): D1Stats => ({ roundTrips: 0, rowsRead: 0, rowsWritten: 0, d1Ms: 0, dbBytes: 0 });
+export const newStats = (): D1Stats => ({ roundTrips: 0, rowsRead: 0, rowsWritten: 0, d1Ms: 0, dbBytes: 0, groupSize: 0 });
 
 /** Another request changed what this one read: nothing was written; read again and retry. */
 export class WriteConflict extends Error {

@@ -14,6 +14,7 @@
 // grow, stored events stay); a fence shows as SiteMoved; anything else is a
 // real error and is rethrown.
 import { countBatch, type D1Stats, SiteMoved, WriteConflict } from "../batch";
+import { runGrouped } from "../group-commit";
 
 export interface GuardSpec {
   siteId: string;
@@ -89,11 +90,15 @@ export function lostRace(f: GuardedBatchFailed, now: GuardView): boolean {
   return f.eventIds.some((id) => now.existing.has(id));
 }
 
-/** Runs a guarded write batch; a failure comes back as GuardedBatchFailed for the caller's next read to judge. */
+/**
+ * Runs a guarded write batch, grouped with the site's other requests in flight (group-commit.ts);
+ * a failure comes back as GuardedBatchFailed for the caller's next read to judge.
+ */
 export async function runGuardedOnce(db: D1Database, stmts: D1PreparedStatement[], g: GuardSpec, eventIds: string[], stats: D1Stats): Promise<D1Result[]> {
   try {
-    const results = await db.batch(stmts);
+    const { results, groupSize } = await runGrouped(db, g.siteId, stmts);
     countBatch(stats, results);
+    stats.groupSize = groupSize;
     return results;
   } catch (err) {
     stats.roundTrips++;
