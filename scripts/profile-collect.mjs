@@ -3,7 +3,7 @@
 // the bench, records a V8 CPU profile of the Worker over the measured run and
 // prints self time and inclusive time per function (top 40 each), and writes the
 // profile to bench-results/collect.cpuprofile (open it in Chrome DevTools).
-// Options: --baseline, --requests N (default 1000), --concurrency C (default 8).
+// Options: --baseline, --bare, --requests N (default 1000), --concurrency C (default 8).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,10 +19,12 @@ const arg = (name, dflt) => {
 const REQUESTS = arg("requests", 1000);
 const CONCURRENCY = arg("concurrency", 8);
 const INSPECTOR = 9239;
-// --baseline: the same profile of the bare validate-and-insert worker (scripts/baseline/), for comparison;
+// --baseline: the same profile of the bare validate-and-insert worker (scripts/baseline/), for comparison,
+// behind the same static-assets router as EdgeScore (--bare: without it);
 // --floor: that worker also writing a lead row and a score row (the least a lead-scoring collect writes).
 const FLOOR = process.argv.includes("--floor");
-const BASELINE = FLOOR || process.argv.includes("--baseline");
+const BARE = process.argv.includes("--bare");
+const BASELINE = FLOOR || BARE || process.argv.includes("--baseline");
 // --cpu-only: no profiler, the shipped (minified) build: only the CPU per process.
 const CPU_ONLY = process.argv.includes("--cpu-only");
 
@@ -106,7 +108,7 @@ function summarize(profile) {
 
 await buildAll();
 const dir = mkdtempSync(join(tmpdir(), "edgescore-profile-"));
-const config = BASELINE ? join(root, "scripts/baseline/wrangler.toml") : undefined;
+const config = BASELINE ? join(root, `scripts/baseline/${BARE ? "wrangler.bare.toml" : "wrangler.toml"}`) : undefined;
 migrateLocal(dir, config);
 const dev = await startDev({ port: 8799, persistTo: dir, vars: { ADMIN_TOKEN: "bench-admin-token", ...(FLOOR ? { MODE: "floor" } : {}) }, stdio: "ignore", config, health: BASELINE ? "/" : "/v1/health", extraArgs: CPU_ONLY ? [] : ["--inspector-port", String(INSPECTOR), "--minify=false"] });
 try {
