@@ -72,4 +72,28 @@ describe("runGrouped", () => {
     expect(later.groupSize).toBe(1);
     expect(await stored("stall")).toEqual([1, 2].map((member) => ({ member, n: 2 })));
   });
+
+  it("sends the waiters of a lane given up for stalled on alone as soon as its slow call returns", async () => {
+    let release!: () => void;
+    let first = true;
+    const slow = {
+      batch: (s: D1PreparedStatement[]) => {
+        if (!first) return db.batch(s);
+        first = false;
+        return new Promise<D1Result[]>((resolve) => (release = () => resolve(db.batch(s) as unknown as D1Result[])));
+      },
+    } as unknown as D1Database;
+    const leader = runGrouped(slow, "site-slow", batchOf("slow", 0), { stallMs: 10_000 });
+    // Its own stall time is past the test's timeout: without the hand-off the test fails.
+    const waiter = runGrouped(slow, "site-slow", batchOf("slow", 1), { stallMs: 60_000 });
+    // Seen from later than the stall time, the lane is given up and a fresh one started.
+    const newcomer = await runGrouped(slow, "site-slow", batchOf("slow", 2), { stallMs: 10_000, now: () => Date.now() + 20_000 });
+    expect(newcomer.groupSize).toBe(1);
+    release();
+    // The waiter does not sit out its own stall time: it runs alone once the old call is back.
+    const [l, w] = await Promise.all([leader, waiter]);
+    expect(l.groupSize).toBe(1);
+    expect(w.groupSize).toBe(1);
+    expect(await stored("slow")).toEqual([0, 1, 2].map((member) => ({ member, n: 2 })));
+  });
 });

@@ -16,6 +16,7 @@
 // request's I/O ends with it, so a member never depends on a finished one).
 // Should that member's request be cancelled mid-call, the others stop waiting
 // after STALL_MS and run alone; their guards sort out whether the group landed.
+// A newcomer that finds the lane's call older than that starts a lane of its own.
 
 /** What a waiting member learns. */
 type Turn =
@@ -38,8 +39,12 @@ interface Lane {
 
 /** Statements per group at most: D1 runs a batch as one transaction, keep it short. */
 export const MAX_GROUP_STATEMENTS = 100;
-/** A group not back after this long is given up on by its other members. */
-const STALL_MS = 10_000;
+/**
+ * A group not back after this long is given up on by its other members. A D1 call takes
+ * milliseconds; running alone early is safe (the guard refuses a second copy of a write that
+ * landed after all), waiting long is what a client cancelling its own request could inflict.
+ */
+const STALL_MS = 5_000;
 
 export interface GroupOptions {
   now?: () => number;
@@ -122,7 +127,11 @@ async function lead(db: D1Database, byKey: Map<string, Lane>, key: string, lane:
 
 /** The next group (the longest prefix of the waiting line within the statement cap) gets a leader. */
 function handOn(byKey: Map<string, Lane>, key: string, lane: Lane): void {
-  if (byKey.get(key) !== lane) return;
+  if (byKey.get(key) !== lane) {
+    // The lane was given up for stalled and replaced meanwhile: its waiters go alone now.
+    for (const m of lane.waiting.splice(0)) m.tell({ kind: "alone" });
+    return;
+  }
   if (lane.waiting.length === 0) {
     byKey.delete(key);
     return;
