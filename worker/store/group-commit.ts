@@ -22,8 +22,8 @@
 type Turn =
   | { kind: "lead"; group: Member[] }
   | { kind: "done"; results: D1Result[]; size: number }
-  /** Run alone: the group failed, or its leader is gone. */
-  | { kind: "alone" };
+  /** Run alone: the group failed (after: 2 calls) or its leader is gone (1: the lost call is not counted). */
+  | { kind: "alone"; after: 1 | 2 };
 
 interface Member {
   stmts: D1PreparedStatement[];
@@ -56,8 +56,10 @@ const lanes = new WeakMap<D1Database, Map<string, Lane>>();
 
 export interface GroupedRun {
   results: D1Result[];
-  /** How many requests shared the D1 call (1: alone). */
+  /** How many requests shared the D1 call that wrote these statements (1: alone). */
   groupSize: number;
+  /** The D1 calls this request waited for: 1, or 2 when its group failed or stalled and it then ran alone. */
+  roundTrips: number;
 }
 
 /**
@@ -77,8 +79,8 @@ export async function runGrouped(db: D1Database, key: string, stmts: D1PreparedS
     return lead(db, byKey, key, mine, [], stmts, now);
   }
   const turn = await wait(lane, stmts, stallMs);
-  if (turn.kind === "done") return { results: turn.results, groupSize: turn.size };
-  if (turn.kind === "alone") return { results: await db.batch(stmts), groupSize: 1 };
+  if (turn.kind === "done") return { results: turn.results, groupSize: turn.size, roundTrips: 1 };
+  if (turn.kind === "alone") return { results: await db.batch(stmts), groupSize: 1, roundTrips: turn.after };
   return lead(db, byKey, key, lane, turn.group, stmts, now);
 }
 
@@ -95,7 +97,7 @@ function wait(lane: Lane, stmts: D1PreparedStatement[], stallMs: number): Promis
     const timer = setTimeout(() => {
       const i = lane.waiting.indexOf(me);
       if (i >= 0) lane.waiting.splice(i, 1);
-      tell({ kind: "alone" });
+      tell({ kind: "alone", after: 1 });
     }, stallMs);
     lane.waiting.push(me);
   });
@@ -105,21 +107,21 @@ function wait(lane: Lane, stmts: D1PreparedStatement[], stallMs: number): Promis
 async function lead(db: D1Database, byKey: Map<string, Lane>, key: string, lane: Lane, others: Member[], stmts: D1PreparedStatement[], now: () => number): Promise<GroupedRun> {
   lane.since = now();
   try {
-    if (others.length === 0) return { results: await db.batch(stmts), groupSize: 1 };
+    if (others.length === 0) return { results: await db.batch(stmts), groupSize: 1, roundTrips: 1 };
     let all: D1Result[];
     try {
       all = await db.batch([...stmts, ...others.flatMap((m) => m.stmts)]);
     } catch {
       // Whose statements failed is not known: each member finds out alone.
-      for (const m of others) m.tell({ kind: "alone" });
-      return { results: await db.batch(stmts), groupSize: 1 };
+      for (const m of others) m.tell({ kind: "alone", after: 2 });
+      return { results: await db.batch(stmts), groupSize: 1, roundTrips: 2 };
     }
     let at = stmts.length;
     for (const m of others) {
       m.tell({ kind: "done", results: all.slice(at, at + m.stmts.length), size: others.length + 1 });
       at += m.stmts.length;
     }
-    return { results: all.slice(0, stmts.length), groupSize: others.length + 1 };
+    return { results: all.slice(0, stmts.length), groupSize: others.length + 1, roundTrips: 1 };
   } finally {
     handOn(byKey, key, lane);
   }
@@ -129,7 +131,7 @@ async function lead(db: D1Database, byKey: Map<string, Lane>, key: string, lane:
 function handOn(byKey: Map<string, Lane>, key: string, lane: Lane): void {
   if (byKey.get(key) !== lane) {
     // The lane was given up for stalled and replaced meanwhile: its waiters go alone now.
-    for (const m of lane.waiting.splice(0)) m.tell({ kind: "alone" });
+    for (const m of lane.waiting.splice(0)) m.tell({ kind: "alone", after: 1 });
     return;
   }
   if (lane.waiting.length === 0) {

@@ -96,8 +96,10 @@ export function lostRace(f: GuardedBatchFailed, now: GuardView): boolean {
  */
 export async function runGuardedOnce(db: D1Database, stmts: D1PreparedStatement[], g: GuardSpec, eventIds: string[], stats: D1Stats): Promise<D1Result[]> {
   try {
-    const { results, groupSize } = await runGrouped(db, g.siteId, stmts);
+    const { results, groupSize, roundTrips } = await runGrouped(db, g.siteId, stmts);
     countBatch(stats, results);
+    // A group that failed before this request ran alone cost it a round trip too.
+    stats.roundTrips += roundTrips - 1;
     stats.groupSize = groupSize;
     return results;
   } catch (err) {
